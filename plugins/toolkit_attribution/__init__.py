@@ -1,0 +1,1 @@
+"""Built-in attribution plugin (work in progress)."""

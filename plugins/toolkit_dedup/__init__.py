@@ -1,0 +1,1 @@
+"""Built-in dedup plugin (work in progress)."""

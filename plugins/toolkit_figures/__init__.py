@@ -1,0 +1,1 @@
+"""Built-in figures plugin (work in progress)."""

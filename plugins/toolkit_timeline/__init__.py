@@ -1,0 +1,1 @@
+"""Built-in timeline plugin (work in progress)."""

@@ -1,0 +1,91 @@
+"""snippet-toolkit: turn a pile of news-search snippets into answers.
+
+The public API lives here; everything else is an implementation module. Analyses are plugins
+(hooks in :mod:`toolkit.hookspecs`), found through the ``snippet_toolkit`` entry-point group.
+
+    frame = toolkit.read_snippets("snippets.jsonl")
+    result = toolkit.run(frame, ["dedup", "attribution", "figures", "timeline"])
+    result["claims"]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from toolkit.errors import (
+    AnalysisError,
+    ConfigError,
+    OutputContractError,
+    PipelineValidationError,
+    PluginError,
+    SnippetInputError,
+    SpecError,
+    ToolkitError,
+    UnknownAnalysisError,
+)
+from toolkit.frame import SnippetInputWarning, empty_snippet_frame, snippet_frame
+from toolkit.hookspecs import hookimpl
+from toolkit.pipeline import Pipeline, ProgressEvent, Step, run
+from toolkit.readers import read_snippets
+from toolkit.registry import (
+    PluginLoadWarning,
+    PluginRegistry,
+    default_registry,
+    list_analyses,
+    list_plugins,
+    reset_registry,
+)
+from toolkit.result import Result, StepRecord
+from toolkit.specs import AnalysisSpec, Context, NoParams, Output, ReaderSpec, ViewSpec
+
+__version__ = "0.1.0"
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext toolkit``: the ``%snippets`` magic and rich displays (imported lazily)."""
+    from toolkit.ipython import load_ipython_extension as load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    from toolkit.ipython import unload_ipython_extension as unload
+
+    unload(ipython)
+
+
+__all__ = [
+    "AnalysisError",
+    "AnalysisSpec",
+    "ConfigError",
+    "Context",
+    "NoParams",
+    "Output",
+    "OutputContractError",
+    "Pipeline",
+    "PipelineValidationError",
+    "PluginError",
+    "PluginLoadWarning",
+    "PluginRegistry",
+    "ProgressEvent",
+    "ReaderSpec",
+    "Result",
+    "SnippetInputError",
+    "SnippetInputWarning",
+    "SpecError",
+    "Step",
+    "StepRecord",
+    "ToolkitError",
+    "UnknownAnalysisError",
+    "ViewSpec",
+    "__version__",
+    "default_registry",
+    "empty_snippet_frame",
+    "hookimpl",
+    "list_analyses",
+    "list_plugins",
+    "read_snippets",
+    "reset_registry",
+    "run",
+    "snippet_frame",
+]

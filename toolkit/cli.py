@@ -1,0 +1,171 @@
+"""The ``snippets`` command: run analyses on a file and write the tables; list plugins.
+
+Errors are one line on stderr and exit status 1 (2 for a usage error); ``--debug`` shows the
+traceback instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+from toolkit.errors import ToolkitError
+from toolkit.schema import OUTPUT_FORMATS
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="snippets", description="Analyse a pile of news-search snippets.")
+    parser.add_argument("--debug", action="store_true", help="show the full traceback on errors")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run analyses on a snippet file and write every table to a directory")
+    run.add_argument("input", help="a .txt (a snippet a line), .csv, .jsonl, .json or .parquet file")
+    run.add_argument("--analyses", "-a", help="comma-separated analyses (default: every installed one)")
+    run.add_argument(
+        "--set",
+        dest="settings",
+        action="append",
+        default=[],
+        metavar="ANALYSIS.PARAM=VALUE",
+        help="set a parameter, e.g. timeline.reference_date=2024-12-27 (repeatable)",
+    )
+    run.add_argument("--out", "-o", required=True, help="output directory (created)")
+    run.add_argument("--format", "-f", default="parquet", choices=OUTPUT_FORMATS)
+    run.add_argument("--input-format", help="read INPUT as this format (e.g. jsonl) whatever its suffix")
+    for column in ("text", "id", "source", "url", "published-at", "title"):
+        run.add_argument(f"--{column}-column", help=f"name of the input column holding the {column.replace('-', ' ')}")
+    run.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="record a failing analysis, skip what depends on it and keep the rest",
+    )
+    run.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
+
+    plugins = sub.add_parser("plugins", help="list installed plugins and their analyses")
+    plugins.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    plugins.add_argument("--analyses", action="store_true", help="list analyses with parameters and outputs")
+    return parser
+
+
+def parse_settings(items: Sequence[str]) -> dict[str, dict[str, str]]:
+    config: dict[str, dict[str, str]] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        analysis, dot, param = key.strip().partition(".")
+        if not sep or not dot or not analysis or not param:
+            raise ToolkitError(
+                f"--set {item!r}: expected ANALYSIS.PARAM=VALUE, e.g. timeline.reference_date=2024-12-27"
+            )
+        config.setdefault(analysis, {})[param] = value
+    return config
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import toolkit
+
+    options = {
+        name: getattr(args, f"{name}_column")
+        for name in ("text", "id", "source", "url", "published_at", "title")
+        if getattr(args, f"{name}_column")
+    }
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        frame = toolkit.read_snippets(args.input, format=args.input_format, **options)
+    for w in caught:
+        print(f"snippets: warning: {w.message}", file=sys.stderr)
+    config = parse_settings(args.settings)
+    analyses = [a.strip() for a in args.analyses.split(",") if a.strip()] if args.analyses else None
+    progress = None if args.quiet else _progress_bar(len(frame))
+    try:
+        result = toolkit.run(
+            frame,
+            analyses,
+            config=config,
+            on_error="continue" if args.keep_going else "raise",
+            progress=progress,
+        )
+    finally:
+        if progress is not None:
+            progress.close()
+    out = result.to_dir(args.out, format=args.format)
+    if not args.quiet:
+        for r in result.records:
+            rows = ", ".join(f"{k}: {v} rows" for k, v in r.rows_out.items())
+            line = f"  {r.analysis:<18} {r.status:<8} {r.seconds:8.3f}s  {rows}{'  ' + r.error if r.error else ''}"
+            print(line, file=sys.stderr)
+        print(f"wrote {len(result.tables) + 1} table(s) for {len(frame)} snippets to {out}/", file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+class _progress_bar:
+    """A tqdm bar on stderr, advanced per analysis (and within one, as it reports)."""
+
+    def __init__(self, n_snippets: int):
+        from tqdm import tqdm
+
+        self.bar = tqdm(
+            total=100,
+            unit="%",
+            desc=f"{n_snippets} snippets",
+            file=sys.stderr,
+            leave=False,
+            bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}",
+        )
+
+    def __call__(self, event: Any) -> None:
+        self.bar.set_postfix_str(f"{event.analysis} {event.status}", refresh=False)
+        self.bar.n = round(event.fraction * 100)
+        self.bar.refresh()
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def cmd_plugins(args: argparse.Namespace) -> int:
+    import toolkit
+
+    table = toolkit.list_analyses() if args.analyses else toolkit.list_plugins()
+    if args.json:
+        print(json.dumps(table.to_dict("records"), indent=2, default=str))
+        return 0
+    if table.empty:
+        print("no plugins found: is snippet-toolkit installed (pip install -e .)?")
+        return 0
+    for record in table.to_dict("records"):
+        if args.analyses:
+            print(f"{record['analysis']}  ({record['plugin']}, {record['scope']})")
+            for key in ("requires", "uses", "produces", "parameters", "description"):
+                if record[key]:
+                    print(f"    {key}: {record[key]}")
+        else:
+            origin = "built-in" if record["builtin"] else record["distribution"]
+            print(f"{record['name']:<14} {record['status']:<9} {origin} {record['version']}")
+            for key in ("hooks", "analyses", "readers", "views", "error"):
+                if record[key]:
+                    print(f"    {key}: {record[key]}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "run":
+            return cmd_run(args)
+        return cmd_plugins(args)
+    except (ToolkitError, OSError) as exc:
+        if args.debug:
+            raise
+        print(f"snippets: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("snippets: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -72,12 +72,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         for name in ("text", "id", "source", "url", "published_at", "title")
         if getattr(args, f"{name}_column")
     }
+    config = parse_settings(args.settings)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         frame = toolkit.read_snippets(args.input, format=args.input_format, **options)
     for w in caught:
         print(f"snippets: warning: {w.message}", file=sys.stderr)
-    config = parse_settings(args.settings)
     analyses = [a.strip() for a in args.analyses.split(",") if a.strip()] if args.analyses else None
     progress = None if args.quiet else _progress_bar(len(frame))
     try:

@@ -159,10 +159,13 @@ def _read_jsonl_arrow(path: Path) -> pd.DataFrame | None:
         if head.startswith(b"\xef\xbb\xbf") or not head.strip():
             return None
         table = pj.read_json(path, parse_options=pj.ParseOptions(newlines_in_values=False))
-        for i, field in enumerate(table.schema):
-            if pa.types.is_timestamp(field.type) or pa.types.is_date(field.type):
-                # keep dates as written; snippet_frame parses and converts them
-                table = table.set_column(i, field.name, table.column(i).cast(pa.string()))
+        dated = [f for f in table.schema if pa.types.is_timestamp(f.type) or pa.types.is_date(f.type)]
+        if dated:
+            # pyarrow drops the time zone of what it parses as a timestamp: read those columns again
+            # as written, so snippet_frame parses them (and reports naive ones) like any other input
+            schema = pa.schema([pa.field(f.name, pa.string()) for f in dated])
+            options = pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="infer")
+            table = pj.read_json(path, parse_options=options)
         return table.to_pandas(types_mapper=_arrow_types)
     except Exception:
         return None

@@ -24,12 +24,13 @@ import pandas as pd
 import pluggy
 
 from toolkit import hookspecs
-from toolkit.errors import PluginError, ToolkitError, UnknownAnalysisError
+from toolkit.errors import PluginError, SpecError, ToolkitError, UnknownAnalysisError
 from toolkit.specs import AnalysisSpec, ReaderSpec, ViewSpec
 
 GROUP = "snippet_toolkit"
 DISTRIBUTION = "snippet-toolkit"
 HOOKS = ("register_analyses", "register_readers", "register_views")
+_SINGULAR = {"analyses": "analysis", "readers": "reader", "views": "view"}
 
 
 class PluginLoadWarning(UserWarning):
@@ -159,12 +160,12 @@ class PluginRegistry:
     def _stage(self, plugin_name: str, kind: str, spec_type: type, spec: Any, staged: list[tuple[str, Any]]) -> None:
         """Validate one registered record and keep it aside until the whole plugin has registered."""
         if not isinstance(spec, spec_type):
-            raise PluginError(plugin_name, f"registered a {type(spec).__name__}, expected {spec_type.__name__}")
+            raise SpecError(f"registered a {type(spec).__name__}, expected {spec_type.__name__}")
         spec = cast(Any, spec)  # narrowed to `object` by isinstance on a runtime type
         spec.validate()
         if spec.name in getattr(self, kind) or any(k == kind and s.name == spec.name for k, s in staged):
             other = self.owner.get((kind, spec.name), plugin_name)
-            raise PluginError(plugin_name, f"{kind[:-1]} name {spec.name!r} is already registered by {other!r}")
+            raise SpecError(f"{_SINGULAR[kind]} name {spec.name!r} is already registered by {other!r}")
         staged.append((kind, spec))
 
     def _fail(self, info: PluginInfo, message: str) -> PluginInfo:

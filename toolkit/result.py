@@ -213,7 +213,7 @@ def _read(file: Path, fmt: str, dtypes: Mapping[str, str]) -> pd.DataFrame:
     elif fmt == "csv":
         table = pd.read_csv(file, dtype=str, keep_default_na=False, na_values=[CSV_NA])
     else:
-        table = pd.read_json(file, orient="records", lines=True, dtype=False, convert_dates=False)
+        table = pd.read_json(file, orient="records", lines=True, dtype=False)
         if table.empty and dtypes:
             table = pd.DataFrame({c: [] for c in dtypes})
     if fmt != "parquet":
@@ -229,9 +229,10 @@ def _restore(series: pd.Series, dtype: str) -> pd.Series:
         )
     if dtype.startswith("datetime64"):
         return pd.to_datetime(series, utc=True, format="ISO8601").astype(dtype)
-    if dtype == "boolean" and series.dtype == object:
-        mapped = series.map({"True": True, "False": False, "true": True, "false": False, True: True, False: False})
-        return mapped.astype("boolean")
+    if dtype == "boolean":
+        truth = {"True": True, "False": False, "true": True, "false": False, True: True, False: False}
+        return pd.Series([truth.get(v) if not _scalar_na(v) else None for v in series], index=series.index,
+                         dtype="boolean")
     if dtype in ("Int64", "Float64", "int64", "float64"):
         return pd.to_numeric(series).astype(dtype)
     return series.astype(dtype)

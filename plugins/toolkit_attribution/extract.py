@@ -1,0 +1,898 @@
+"""Rule-based extraction of attributed statements from one snippet.
+
+No model, no normalised copy: every regex runs on the original text (curly and straight quotes
+and apostrophes are matched as they are), so every span is an offset into it. Each step is linear
+in the text: quote marks are paired in one pass, cues are found with one trie-shaped regex, and
+the speaker and content rules look at a bounded window around each cue.
+
+The rules, in order:
+
+* a reporting verb from the lexicon with its speaker on the left (``X said``, ``X has confirmed``,
+  ``"Q," X said``, ``Y, X said on Friday``) or on the right (``"Q," said X``, ``Y, added X``),
+  then the content: a quote after it (``X said: "Q"``), a ``that``-clause, a bare clause for
+  verbs that allow one, a noun phrase for verbs like *highlighted*, or the text before it;
+* sourcing phrases: ``according to X``, ``as reported by X``, ``citing X``, ``quoting X``;
+* quotes introduced by a colon (``X: "Q"``) or followed by a dash (``"Q" — X``), and the second
+  half of a split quote;
+* pronoun speakers resolved to the nearest earlier speaker or name in the same snippet.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from .lexicon import Lexicon, Verb
+
+OPEN_Q = "“«„‟"
+CLOSE_Q = "”»"
+QUOTE_RE = re.compile(r'["“”«»„‟]')
+TOKEN_RE = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:[’'\-&.]\w+)*(?:[’'](?:s\b)?)?|[^\w\s]")
+WS_RE = re.compile(r"\s+")
+
+# Sentence ends: . ! ? or an ellipsis, closing marks, space, then something that starts a sentence.
+SENT_RE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])")
+ABBREV = frozenset(
+    "mr mrs ms dr st gen sen rep gov lt col capt maj prof jr sr no vs inc corp co ltd sgt adm cmdr "
+    "rev fr hon jan feb mar apr jun jul aug sep sept oct nov dec dept est approx fig ft".split()
+)
+
+AUX = frozenset(
+    "has have had 's is are was were be been being will would shall should can could may might must "
+    "do does did also not never n't just already now then still again further too even only first "
+    "recently previously reportedly allegedly apparently later earlier once twice repeatedly "
+    "publicly privately separately subsequently initially originally officially formally openly "
+    "flatly firmly strongly clearly immediately quickly swiftly explicitly categorically "
+    "mistakenly wrongly falsely correctly rightly long however meanwhile both all each "
+    "yesterday today tonight".split()
+)
+BE = frozenset("is are was were be been being".split())
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+TIME_NOUNS = frozenset("week month year morning afternoon evening night weekend day".split())
+CLAUSE_STOP = frozenset(
+    "that which who whom whose when where while because since although though if as after before "
+    "and but or nor so yet than unless whereas whether until once how why what".split()
+)
+VERB_STOP = frozenset(
+    "is are was were has have had will would can could may might must should shall do does did "
+    "not be been being".split()
+)
+OBJ_PRON = frozenset("him her them me us".split())
+DETS = frozenset("the a an this that these those its his her their our my your some any".split())
+PREPS = frozenset(
+    "in on at after despite during with for by from under since before following amid over about "
+    "against into through across among within without toward towards upon via".split()
+)
+NP_INNER_PREPS = frozenset("of for".split())
+LEAD_DROP = frozenset(
+    "but and however meanwhile also now so still yet both even indeed separately earlier later "
+    "instead then moreover furthermore thus hence while if".split()
+)
+SUBJ_PRON = frozenset("he she they it we i".split())
+PERSON_PRON = frozenset("he she".split())
+NOT_ADVERB_LY = frozenset(
+    "family assembly ally italy supply daily weekly monthly rally july reply anomaly monopoly "
+    "early only holy fly bully belly jelly lily sally emily kelly molly polly billy".split()
+)
+# After a cue: adverbials that may sit between the verb and its content.
+_DAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_MEDIUM = (
+    r"(?:statement|interview|post|posting|letter|report|tweet|speech|briefing|message|remarks|"
+    r"address|note|email|e-mail|video|broadcast|press\s+release|release|op-ed|article|column|"
+    r"blog\s+post|blog|filing|document|memo|conversation|call|podcast|telegram|announcement)"
+)
+ADVERBIAL_RE = re.compile(
+    r"(?:,?\s+(?:"
+    r"(?:on|last|this|next|late|early)\s+" + _DAYS + r"(?:\s+(?:morning|afternoon|evening|night))?"
+    r"|" + _DAYS + r"(?:\s+(?:morning|afternoon|evening|night))?"
+    r"|(?:earlier|later)(?:\s+(?:this|on|in|that|last)(?:\s+(?:week|month|year|day|morning|evening))?)?"
+    r"|(?:last|this|next)\s+(?:week|month|year|weekend|morning|night)"
+    r"|yesterday|today|tonight|recently|previously|again|also|repeatedly|publicly|privately|separately"
+    r"|in\s+(?:a|an|the|his|her|their|its|our|one)\s+(?:[\w'’-]+\s+){0,3}?" + _MEDIUM + r"(?:\s+(?:on|to|with|posted\s+on|published\s+(?:on|in)|released\s+on)"
+    r"\s+(?:the\s+)?[\w.'’-]+(?:\s+[A-Z][\w.'’-]*){0,3})?"
+    r"|in\s+remarks\s+to\s+(?:the\s+)?[\w.'’-]+(?:\s+[\w.'’-]+){0,3}?(?=,)"
+    r"|(?:on|via)\s+(?:Twitter|X|Facebook|Telegram|Instagram|TikTok|YouTube|Weibo|social\s+media|"
+    r"state\s+television|state\s+TV|television|TV|radio)"
+    r"|at\s+(?:a|an|the)\s+(?:[\w'’-]+\s+){0,3}?(?:press\s+conference|news\s+conference|briefing|"
+    r"meeting|summit|rally|event|hearing|forum|session)"
+    r"|to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|parliament|state\s+media)"
+    r"|in\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?(?=\s*(?:,|that\b|:))"
+    r"))",
+)
+MEDIUM_RE = re.compile(r",?\s+in\s+(?:a|an|the|his|her|their|its|our|one)\s+(?:[\w'’-]+\s+){0,3}?" + _MEDIUM)
+THAT_RE = re.compile(r"\s*,?\s*that\b\s*")
+# Where an indirect content stops before the end of its sentence.
+CONTENT_CUT_RE = re.compile(
+    r";|,\s*(?:according\s+to|as\s+reported\s+by|as\s+quoted\s+by|citing|quoting|adding|saying|"
+    r"(?:he|she|they|it|we)\s+(?:said|added|told|warned|says|adds))\b|\s[—–]\s|\s--\s"
+)
+NP_CONTENT_CUT_RE = re.compile(r"[,;:]|\s[—–-]\s|\s(?:with|while|as|after|before|because|and\s+said)\s")
+
+
+@dataclass
+class Claim:
+    speaker_start: int
+    speaker_end: int
+    cue_start: int
+    cue_end: int
+    content_start: int
+    content_end: int
+    kind: str
+    confidence: float
+    role: str | None = None
+    quote: int = -1  # index of the quote the content is, for direct claims
+    truncated: bool = False
+    pronoun: str | None = None  # the pronoun as written when the speaker was resolved from one
+    nested_in: int = -1  # the quote this claim sits in (a claim inside quoted speech)
+
+
+@dataclass
+class Tok:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+
+def pair_quotes(text: str) -> list[tuple[int, int, bool]]:
+    """Pair double quote marks in one pass: ``(open, close, truncated)`` with ``close`` the index
+    of the closing mark, or ``len(text)`` for a quote left open at the end of the snippet.
+
+    Curly marks say which side they are; a straight mark opens after a space or an opening bracket
+    (or at the start) and closes otherwise. A stray closing mark is ignored, never an error.
+    """
+    out: list[tuple[int, int, bool]] = []
+    open_at = -1
+    n = len(text)
+    for m in QUOTE_RE.finditer(text):
+        i = m.start()
+        ch = text[i]
+        prev = text[i - 1] if i else " "
+        nxt = text[i + 1] if i + 1 < n else " "
+        if ch in OPEN_Q:
+            side = "open"
+        elif ch in CLOSE_Q:
+            side = "close"
+        elif prev.isspace() or prev in "([{—–-/:" or i == 0:
+            side = "open" if not nxt.isspace() or open_at < 0 else "close"
+        else:
+            side = "close"
+        if open_at < 0:
+            if side == "open":
+                open_at = i
+        elif side == "close" or (ch == '"' and text[open_at] == '"'):
+            if i > open_at + 1:
+                out.append((open_at, i, False))
+            open_at = -1
+        else:  # a second opening mark: the first was never closed
+            open_at = i
+    if open_at >= 0 and n - open_at > 2:
+        out.append((open_at, n, True))
+    return out
+
+
+def sentence_units(text: str, quotes: list[tuple[int, int, bool]]) -> list[int]:
+    """Start offsets of the sentences (never splitting inside a quote)."""
+    starts = [0]
+    qi = 0
+    for m in SENT_RE.finditer(text):
+        end = m.end()
+        # abbreviation or initial before the period?
+        j = m.start()
+        if text[j] == ".":
+            k = j
+            while k > 0 and (text[k - 1].isalpha()):
+                k -= 1
+            word = text[k:j].lower()
+            if word in ABBREV or (len(word) == 1 and text[k].isupper()):
+                continue
+        while qi < len(quotes) and quotes[qi][1] < end - 1:
+            qi += 1
+        if qi < len(quotes) and quotes[qi][0] < end - 1 < quotes[qi][1]:
+            continue
+        nxt = end
+        while nxt < len(text) and text[nxt].isspace():
+            nxt += 1
+        starts.append(nxt)
+    return starts
+
+
+class Extractor:
+    """Extracts claims from snippets with one lexicon (compile once, call per text)."""
+
+    def __init__(self, lex: Lexicon, window: int = 400):
+        self.lex = lex
+        self.window = window
+
+    # ------------------------------------------------------------------ tokens and noun phrases
+    def tokens(self, text: str, lo: int, hi: int) -> list[Tok]:
+        return [Tok(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text, lo, hi)]
+
+    def is_adverb(self, low: str) -> bool:
+        return low in AUX or (low.endswith("ly") and len(low) > 4 and low not in NOT_ADVERB_LY)
+
+    def left_np(self, text: str, lo: int, end: int) -> tuple[int, int, int, str, bool] | None:
+        """The noun phrase ending just before ``end`` (after auxiliaries and adverbs).
+
+        Returns ``(start, end, stop_index, stop_token, passive)``: the phrase span (empty when
+        ``start == end``), where the walk stopped and on what, and whether a form of *be* sat
+        between the phrase and the verb.
+        """
+        toks = self.tokens(text, max(lo, end - self.window), end)
+        i = len(toks) - 1
+        passive = False
+        while i >= 0:
+            low = toks[i].low
+            if low in BE:
+                passive = True
+            if self.is_adverb(low) or low in ("n't", "’t"):
+                i -= 1
+                continue
+            if low in WEEKDAYS:
+                i -= 1
+                if i >= 0 and toks[i].low == "on":
+                    i -= 1
+                continue
+            if low in TIME_NOUNS and i > 0 and toks[i - 1].low in ("this", "last", "next", "that"):
+                i -= 2
+                continue
+            break
+        np_end_i = i
+        j = i
+        while j >= 0:
+            t = toks[j]
+            low = t.low
+            ch = t.text[0]
+            if not (ch.isalnum() or ch == "_"):
+                if t.text == "." and j > 0 and toks[j - 1].end == t.start and (
+                    toks[j - 1].low in ABBREV or len(toks[j - 1].text) == 1
+                ):
+                    j -= 1
+                    continue
+                if t.text in "-&/" and j > 0 and j < np_end_i:
+                    j -= 1
+                    continue
+                break
+            if low in CLAUSE_STOP or low in VERB_STOP or low in OBJ_PRON:
+                break
+            if low in self.lex.verbs and j < np_end_i:
+                break
+            if np_end_i - j >= 24:
+                break
+            j -= 1
+        start_i = j + 1
+        if start_i > np_end_i:
+            stop = toks[j].text if j >= 0 else ""
+            pos = toks[j].start if j >= 0 else lo
+            return (end, end, pos, stop, passive)
+        # trim leading discourse words, prepositional openers and time phrases
+        while start_i <= np_end_i:
+            low = toks[start_i].low
+            if low in LEAD_DROP or low in WEEKDAYS or low in ("yesterday", "today", "tonight"):
+                start_i += 1
+                continue
+            if low in ("this", "last", "next") and start_i < np_end_i and toks[start_i + 1].low in TIME_NOUNS:
+                start_i += 2
+                continue
+            if low in PREPS:
+                # 'In 2019 the agency said' -> 'the agency'
+                k = start_i + 1
+                cut = -1
+                while k <= np_end_i:
+                    if toks[k].low in DETS or (toks[k].text[0].isupper() and k > start_i + 1):
+                        cut = k
+                        break
+                    k += 1
+                if cut < 0:
+                    return (end, end, toks[start_i].start, toks[start_i].text, passive)
+                start_i = cut
+                continue
+            break
+        if start_i > np_end_i:
+            return (end, end, toks[np_end_i].start, toks[np_end_i].text, passive)
+        stop_tok = toks[j].text if j >= 0 else ""
+        stop_pos = toks[j].start if j >= 0 else lo
+        return (toks[start_i].start, toks[np_end_i].end, stop_pos, stop_tok, passive)
+
+    def right_np(self, text: str, p: int, hi: int) -> tuple[int, int] | None:
+        """The noun phrase starting at ``p`` (a speaker after its cue: 'said the agency')."""
+        toks = self.tokens(text, p, min(hi, p + self.window))
+        out_end = -1
+        start = -1
+        prev_low = ""
+        n_words = 0
+        seen_head = False
+        for k, t in enumerate(toks):
+            low = t.low
+            ch = t.text[0]
+            if not (ch.isalnum() or ch == "_"):
+                if t.text == "." and prev_low and (prev_low in ABBREV or len(prev_low) == 1):
+                    out_end = t.end
+                    continue
+                if t.text in "-&" and start >= 0 and k + 1 < len(toks) and toks[k + 1].text[0].isalnum():
+                    continue
+                break
+            if start < 0:
+                if low in CLAUSE_STOP or low in VERB_STOP or low in PREPS or low in OBJ_PRON:
+                    return None
+                if low in self.lex.verbs:
+                    return None
+                start = t.start
+            else:
+                if low in CLAUSE_STOP or low in VERB_STOP or low in self.lex.verbs:
+                    break
+                if low in PREPS or low == "to":
+                    if low in NP_INNER_PREPS or (
+                        prev_low in self.lex.roles or prev_low in self.lex.titles or prev_low in self.lex.bodies
+                    ):
+                        if not (k + 1 < len(toks) and (toks[k + 1].text[0].isupper() or toks[k + 1].low in DETS)):
+                            break
+                    else:
+                        break
+                elif low in DETS and seen_head and prev_low not in PREPS and prev_low not in NP_INNER_PREPS and prev_low != "to":
+                    break
+                elif ch.isdigit() and seen_head:
+                    break
+            if low not in DETS and low not in PREPS:
+                seen_head = True
+            out_end = t.end
+            prev_low = low
+            n_words += 1
+            if n_words >= 16:
+                break
+        if start < 0 or out_end <= start:
+            return None
+        # do not end on a preposition or determiner
+        seg = text[start:out_end]
+        m = re.search(r"(?:\s+(?:of|for|to|at|in|on|by|the|a|an))+$", seg)
+        if m:
+            out_end = start + m.start()
+        return (start, out_end) if out_end > start else None
+
+    # ------------------------------------------------------------------ helpers
+    def skip_adverbials(self, text: str, p: int, hi: int) -> tuple[int, int]:
+        """Skip adverbials after a cue; returns (new position, end of an 'in a statement' part or -1)."""
+        cue_ext = -1
+        for _ in range(4):
+            mm = MEDIUM_RE.match(text, p, hi)
+            if mm and cue_ext < 0:
+                cue_ext = mm.end()
+            m = ADVERBIAL_RE.match(text, p, hi)
+            if not m or m.end() == p:
+                break
+            p = m.end()
+        return p, cue_ext
+
+    def skip_object(self, text: str, p: int, hi: int) -> int:
+        """Skip the addressee of *told* / *warned*: 'told reporters', 'told the BBC', 'told LA Weekly'."""
+        m = re.compile(
+            r"\s+(?:(?:the|a|an|his|her|their|its)\s+)?(?:[A-Z][\w.'’&-]*(?:\s+(?:of\s+|for\s+)?[A-Z][\w.'’&-]*){0,4}"
+            r"|(?:reporters|journalists|press|media|court|jury|parliament|lawmakers|congress|senate|"
+            r"committee|audience|crowd|students|supporters|residents|me|him|her|them|us|listeners|"
+            r"viewers|readers|investors|police|officials|broadcaster|newspaper|outlet|agency|station|"
+            r"channel|network|radio|television|magazine|paper|website|site|daily))"
+        ).match(text, p, hi)
+        return m.end() if m else p
+
+    def content_to_end(self, text: str, p: int, hi: int) -> tuple[int, int] | None:
+        while p < hi and text[p] in " ,:\t\n":
+            p += 1
+        m = CONTENT_CUT_RE.search(text, p, hi)
+        e = m.start() if m else hi
+        return self.trim(text, p, e)
+
+    @staticmethod
+    def trim(text: str, s: int, e: int) -> tuple[int, int] | None:
+        while s < e and text[s] in " \t\n,:;—–-":
+            s += 1
+        while e > s and text[e - 1] in " \t\n,;:—–":
+            e -= 1
+        if e > s and text[e - 1] == "." and not text[max(s, e - 3) : e] == "...":
+            e -= 1
+        while e > s and text[e - 1] in " \t\n,;:":
+            e -= 1
+        return (s, e) if e - s >= 2 else None
+
+    def quote_at(self, quotes, qstarts, pos: int) -> int:
+        """Index of the quote whose inside contains ``pos``, else -1."""
+        k = bisect.bisect_right(qstarts, pos) - 1
+        if k >= 0 and quotes[k][0] < pos < quotes[k][1]:
+            return k
+        return -1
+
+    # ------------------------------------------------------------------ main
+    def extract(self, text: str) -> list[Claim]:
+        if not text or len(text) < 8:
+            return []
+        quotes = pair_quotes(text)
+        qstarts = [q[0] for q in quotes]
+        units = sentence_units(text, quotes)
+        n = len(text)
+        claims: list[Claim] = []
+        used_quotes: set[int] = set()
+
+        def unit_of(pos: int) -> tuple[int, int]:
+            k = bisect.bisect_right(units, pos) - 1
+            return units[k], (units[k + 1] if k + 1 < len(units) else n)
+
+        for m in self.lex.cue_re.finditer(text):
+            cs, ce = m.span()
+            word = " ".join(m.group().lower().split())
+            qi = self.quote_at(quotes, qstarts, cs)
+            if qi >= 0:
+                continue  # a cue inside quoted speech belongs to the quote, not to the snippet
+            u0, u1 = unit_of(cs)
+            if word in self.lex.phrases:
+                c = self.phrase_claim(text, word, cs, ce, u0, u1, quotes, qstarts)
+            else:
+                verb = self.lex.verbs.get(word)
+                if verb is None and word == "quoted as saying":
+                    verb = Verb(word, "speech", "clause", False)
+                if verb is None:
+                    continue
+                c = self.verb_claim(text, verb, cs, ce, u0, u1, quotes, qstarts, claims)
+            if c is not None:
+                claims.append(c)
+                if c.quote >= 0:
+                    used_quotes.add(c.quote)
+
+        self.quote_claims(text, quotes, units, claims, used_quotes)
+        claims.sort(key=lambda c: (c.content_start, c.speaker_start))
+        claims = self.dedupe(claims)
+        self.resolve_pronouns(text, claims)
+        return claims
+
+    # ------------------------------------------------------------------ verbs
+    def verb_claim(self, text, verb: Verb, cs, ce, u0, u1, quotes, qstarts, claims) -> Claim | None:
+        # left limit: the unit start, or the end of a quote that closes before the cue
+        lo = u0
+        k = bisect.bisect_right(qstarts, cs) - 1
+        prev_quote = -1
+        if k >= 0 and quotes[k][1] < cs and quotes[k][1] >= u0:
+            lo = quotes[k][1] + 1
+            prev_quote = k
+        elif k >= 0 and quotes[k][1] < cs and quotes[k][1] >= u0 - 2:
+            prev_quote = k
+        np = self.left_np(text, lo, cs)
+        if np is None:
+            return None
+        s0, s1, stop_pos, stop_tok, passive = np
+        word = verb.form
+        if passive and word not in ("quoted as saying",):
+            return None
+        if word.endswith("ing") and word != "quoted as saying":
+            # 'X said A, adding that B': the speaker is the previous claim's in the sentence
+            if s0 == s1 and stop_tok == ",":
+                prev = [c for c in claims if u0 <= c.speaker_start < cs]
+                if not prev:
+                    return None
+                base = prev[-1]
+                p, _ = self.skip_adverbials(text, ce, u1)
+                span = self.after_cue_content(text, verb, p, u1, quotes, qstarts, ce)
+                if span is None:
+                    return None
+                (c0, c1), kind, qi = span
+                return Claim(base.speaker_start, base.speaker_end, cs, ce, c0, c1, kind, 0.6, base.role, qi,
+                             qi >= 0 and quotes[qi][2])
+            if s0 == s1:
+                return None
+        role = None
+        if s0 == s1:
+            # nothing between the previous boundary and the cue
+            if stop_tok == ",":
+                app = self.appositive(text, lo, stop_pos)
+                if app is not None:
+                    s0, s1, role = app
+                else:
+                    return self.inverted(text, verb, cs, ce, u0, u1, lo, stop_pos, quotes, prev_quote)
+            elif stop_tok in ('"', "”", "»", "’", "'") or (prev_quote >= 0 and stop_pos <= quotes[prev_quote][1]):
+                return self.inverted(text, verb, cs, ce, u0, u1, lo, stop_pos, quotes, prev_quote)
+            elif stop_tok.lower() in ("who", "which") :
+                # 'Devocht, who had told Montalvo ...': the speaker is the phrase before the comma
+                before = text[lo:stop_pos].rstrip()
+                if before.endswith(","):
+                    inner = self.left_np(text, lo, lo + len(before) - 1)
+                    if inner is None or inner[0] == inner[1]:
+                        return None
+                    s0, s1 = inner[0], inner[1]
+                else:
+                    return None
+            else:
+                return None
+        else:
+            # 'Malaysia's Prime Minister, Najib Razak said' -> the role before the comma
+            if stop_tok == "," and self.looks_like_name(text, s0, s1):
+                r = self.left_np(text, lo, stop_pos)
+                if r is not None and r[0] < r[1] and self.looks_like_role(text, r[0], r[1]):
+                    role = text[r[0] : r[1]]
+        if not self.valid_speaker(text, s0, s1):
+            return None
+
+        # the right side of the cue
+        p = ce
+        if verb.takes_object:
+            p2 = self.skip_object(text, p, u1)
+            p = p2
+        p, cue_ext = self.skip_adverbials(text, p, u1)
+        if verb.takes_object and p == ce:
+            p = self.skip_object(text, p, u1)
+        cue_end = cue_ext if cue_ext > 0 else ce
+        rest = text[p:u1]
+        rest_s = rest.lstrip(" ,")
+        # post-posed: 'Y, X said.' / '"Q," X said.'
+        if not rest_s or rest_s[0] in ".!?" or rest_s.startswith(("...", "…")) or (
+            rest.startswith(",") and not rest_s[:1].isalpha() and rest_s[:1] not in '"“«'
+        ) or rest.startswith(("—", " —", " –")):
+            return self.postposed(text, s0, cs, cue_end, u0, lo, quotes, prev_quote, stop_pos, stop_tok, role, 0.9)
+        span = self.after_cue_content(text, verb, p, u1, quotes, qstarts, ce)
+        if span is None:
+            # 'Y, X said, adding ...' or a comma after the verb: content before
+            if rest.startswith(",") and stop_tok == ",":
+                return self.postposed(text, s0, cs, cue_end, u0, lo, quotes, prev_quote, stop_pos, stop_tok, role, 0.7)
+            return None
+        (c0, c1), kind, qi = span
+        conf = 0.9 if kind == "direct" else (0.8 if verb.cls == "speech" else 0.6)
+        return Claim(s0, s1, cs, cue_end, c0, c1, kind, conf, role, qi, qi >= 0 and quotes[qi][2])
+
+    def after_cue_content(self, text, verb: Verb, p, u1, quotes, qstarts, ce):
+        """Content after the cue at ``p``: a quote, a that-clause, a clause or a noun phrase."""
+        n = len(text)
+        q = p
+        while q < n and text[q] in " ,:\t\n":
+            q += 1
+        if q < n and text[q] in '"“«„':
+            k = bisect.bisect_left(qstarts, q)
+            if k < len(quotes) and quotes[k][0] == q:
+                qs, qe, trunc = quotes[k]
+                # a quote that is only part of the clause ('said a "more general reflection" is needed')
+                after = text[qe + 1 : qe + 4] if qe < n else ""
+                tail = text[qe + 1 : u1].strip() if qe < n else ""
+                if tail and tail[0].isalpha() and qe + 1 < u1 and not after.startswith((",", ".")) and len(tail) > 3:
+                    sp = self.content_to_end(text, q, u1)
+                    return (sp, "indirect", -1) if sp else None
+                sp = self.trim(text, qs + 1, qe)
+                return (sp, "direct", k) if sp else None
+        m = THAT_RE.match(text, p, u1)
+        if m:
+            sp = self.content_to_end(text, m.end(), max(u1, m.end()))
+            return (sp, "indirect", -1) if sp else None
+        if q < n and text[q - 1 : q] == ":" or text[p:q].strip() == ":":
+            sp = self.content_to_end(text, q, u1)
+            return (sp, "indirect", -1) if sp else None
+        if q >= u1:
+            return None
+        first = TOKEN_RE.match(text, q)
+        if first is None:
+            return None
+        fl = first.group().lower()
+        if fl in PREPS or fl in ("to", "of", "about", "as", "so", "not", "no", "and", "or", "but"):
+            return None
+        if verb.frame == "clause":
+            if q > ce and text[ce:q].strip() == "," and fl not in SUBJ_PRON and not first.group()[0].isupper():
+                return None
+            sp = self.content_to_end(text, q, u1)
+            return (sp, "indirect", -1) if sp else None
+        if verb.frame == "np":
+            m2 = NP_CONTENT_CUT_RE.search(text, q, u1)
+            sp = self.trim(text, q, m2.start() if m2 else u1)
+            return (sp, "indirect", -1) if sp else None
+        return None
+
+    def postposed(self, text, s0, cs, cue_end, u0, lo, quotes, prev_quote, stop_pos, stop_tok, role, conf):
+        """'Y, X said' or '"Q," X said': the content is before the speaker."""
+        if prev_quote >= 0:
+            qs, qe, trunc = quotes[prev_quote]
+            between = text[qe + 1 : s0] if qe < len(text) else ""
+            if between.strip(" ,—–-") == "" or (role is not None):
+                sp = self.trim(text, qs + 1, qe)
+                if sp:
+                    return Claim(s0, self._speaker_end(text, s0, cs), cs, cue_end, sp[0], sp[1], "direct", conf, role,
+                                 prev_quote, trunc)
+        if stop_tok != "," and not (role and text[lo:s0].rstrip().endswith(",")):
+            return None
+        comma = text.rfind(",", lo, s0)
+        if comma < 0:
+            return None
+        if role is not None:  # 'Y, Name, role, said' -> content ends before the name
+            comma = text.rfind(",", lo, min(s0, stop_pos + 1))
+        sp = self.trim(text, lo, comma)
+        if not sp:
+            return None
+        return Claim(s0, self._speaker_end(text, s0, cs), cs, cue_end, sp[0], sp[1], "indirect", conf - 0.05, role)
+
+    def _speaker_end(self, text: str, s0: int, cs: int) -> int:
+        np = self.left_np(text, s0, cs)
+        return np[1] if np and np[1] > s0 else cs
+
+    def inverted(self, text, verb, cs, ce, u0, u1, lo, stop_pos, quotes, prev_quote) -> Claim | None:
+        """'"Q," said X' / 'Y, added X': the speaker follows the verb, the content precedes it."""
+        p = ce
+        while p < u1 and text[p].isspace():
+            p += 1
+        sp = self.right_np(text, p, u1)
+        if sp is None:
+            return None
+        s0, s1 = sp
+        if not self.valid_speaker(text, s0, s1):
+            return None
+        role = None
+        m = re.compile(r",\s+((?:the\s+|a\s+|an\s+)?[a-z][^,.;:]{2,80}?)(?=[,.;]|$)").match(text, s1, u1)
+        if m and self.looks_like_role(text, m.start(1), m.end(1)):
+            role = m.group(1)
+        if prev_quote >= 0 and text[quotes[prev_quote][1] + 1 : cs].strip(" ,—–-") == "":
+            qs, qe, trunc = quotes[prev_quote]
+            c = self.trim(text, qs + 1, qe)
+            if c:
+                return Claim(s0, s1, cs, ce, c[0], c[1], "direct", 0.9, role, prev_quote, trunc)
+            return None
+        comma = text.rfind(",", lo, cs)
+        if comma < 0:
+            return None
+        c = self.trim(text, lo, comma)
+        if not c:
+            return None
+        # 'Institutional recipients, said Mauer, are required ...': take the longer side
+        tail = text[s1:u1]
+        if tail.startswith(",") and role is None:
+            rest = self.trim(text, s1 + 1, u1)
+            if rest and rest[1] - rest[0] > c[1] - c[0]:
+                c = (c[0], rest[1])
+        return Claim(s0, s1, cs, ce, c[0], c[1], "indirect", 0.75, role)
+
+    # ------------------------------------------------------------------ phrases
+    def phrase_claim(self, text, word, cs, ce, u0, u1, quotes, qstarts) -> Claim | None:
+        p = ce
+        while p < u1 and text[p].isspace():
+            p += 1
+        sp = self.right_np(text, p, u1)
+        if sp is None:
+            return None
+        s0, s1 = sp
+        if not self.valid_speaker(text, s0, s1):
+            return None
+        role = None
+        after = s1
+        m = re.compile(r",\s+((?:the\s+|a\s+|an\s+)?[a-z][^,.;:]{2,80}?)(?=[,.;]|$)").match(text, s1, u1)
+        if m and self.looks_like_role(text, m.start(1), m.end(1)):
+            role = m.group(1)
+            after = m.end()
+        # appositive name after a role: 'according to the team's coach, Alireza Mehraban,'
+        m2 = re.compile(r",\s+((?:[A-Z][\w'’.-]+\s+){1,3}[A-Z][\w'’.-]+)\s*,").match(text, s1, u1)
+        if m2 and self.looks_like_role(text, s0, s1):
+            role = text[s0:s1]
+            s0, s1 = m2.start(1), m2.end(1)
+            after = m2.end() - 1
+        before = text[u0:cs].rstrip()
+        lead = before.lower().rstrip(",")
+        at_start = (
+            not lead
+            or lead.endswith((" that", " but", " and", " so"))
+            or lead in ("but", "and", "so", "that", "however")
+            or before.endswith(('"', "“", "'"))
+        )
+        kind = "according_to"
+        if at_start:
+            q = after
+            while q < u1 and text[q] in " ,":
+                q += 1
+            c = self.content_to_end(text, q, u1)
+        else:
+            if word in ("citing", "quoting") and not before.endswith(","):
+                return None
+            start = u0
+            # 'Wikinews has learned that according to X, ...' handled above; here: 'Y, according to X'
+            c = self.trim(text, start, len(before) + u0 if before else cs)
+            if c is None or c[1] > cs:
+                c = self.trim(text, start, cs)
+            # a quote right before the phrase: the content is the quote
+            k = bisect.bisect_right(qstarts, cs) - 1
+            if k >= 0 and quotes[k][1] < cs and text[quotes[k][1] + 1 : cs].strip(" ,") == "":
+                if quotes[k][0] <= (c[0] if c else cs) + 1:
+                    c = self.trim(text, quotes[k][0] + 1, quotes[k][1]) or c
+        if c is None:
+            return None
+        return Claim(s0, s1, cs, ce, c[0], c[1], kind, 0.85, role)
+
+    # ------------------------------------------------------------------ quotes without a verb
+    def quote_claims(self, text, quotes, units, claims, used_quotes) -> None:
+        n = len(text)
+        by_quote = {c.quote: c for c in claims if c.quote >= 0}
+        for k, (qs, qe, trunc) in enumerate(quotes):
+            if k in used_quotes:
+                continue
+            inner = self.trim(text, qs + 1, qe)
+            if inner is None or inner[1] - inner[0] < 12:
+                continue
+            # 'X: "Q"' — a colon right before the quote
+            j = qs - 1
+            while j >= 0 and text[j].isspace():
+                j -= 1
+            if j >= 0 and text[j] == ":":
+                k0 = bisect.bisect_right(units, j) - 1
+                np = self.left_np(text, units[k0], j)
+                if np and np[0] < np[1] and self.valid_speaker(text, np[0], np[1]) and (
+                    text[np[0]].isupper() or text[np[0] : np[1]].lower().split()[-1] in self.lex.roles
+                ):
+                    if np[1] - np[0] < 80:
+                        claims.append(Claim(np[0], np[1], j, j + 1, inner[0], inner[1], "direct", 0.6, None, k, trunc))
+                        used_quotes.add(k)
+                        continue
+            # '"Q" — X'
+            m = re.compile(r"[\s,]*(?:—|–|--|-)\s*").match(text, qe + 1) if qe < n else None
+            if m and m.end() > qe + 1:
+                sp = self.right_np(text, m.end(), n)
+                if sp and text[sp[0]].isupper() and self.valid_speaker(text, sp[0], sp[1]):
+                    tail = text[sp[1] : sp[1] + 2]
+                    if not tail.strip() or tail[0] in ",.;)":
+                        claims.append(
+                            Claim(sp[0], sp[1], m.start() + len(m.group()) - len(m.group().lstrip(" ,")), m.end(),
+                                  inner[0], inner[1], "direct", 0.6, None, k, trunc)
+                        )
+                        used_quotes.add(k)
+                        continue
+            # split quote: '"Q1," X said, "Q2."' or '"Q1," X said. "Q2."'
+            prev = by_quote.get(k - 1)
+            if prev is not None:
+                gap = text[quotes[k - 1][1] + 1 : qs]
+                if prev.cue_end <= qs and len(gap) < 120 and prev.speaker_end <= qs:
+                    claims.append(
+                        Claim(prev.speaker_start, prev.speaker_end, prev.cue_start, prev.cue_end, inner[0], inner[1],
+                              "direct", 0.55, prev.role, k, trunc)
+                    )
+                    used_quotes.add(k)
+                    by_quote[k] = claims[-1]
+
+    # ------------------------------------------------------------------ checks
+    def valid_speaker(self, text: str, s0: int, s1: int) -> bool:
+        if s1 <= s0 or s1 - s0 > 200:
+            return False
+        words = text[s0:s1].split()
+        if not words:
+            return False
+        head = words[-1].lower().strip(".,")
+        first = words[0].lower()
+        if head in DETS or head in PREPS or head in CLAUSE_STOP or head in OBJ_PRON:
+            return False
+        if head in ("there", "here", "this", "it's", "what", "all", "one", "none", "nobody", "everyone", "someone",
+                    "anyone", "something", "nothing", "everything", "which", "who"):
+            return head == "one" and len(words) > 1
+        if not any(ch.isalpha() for ch in head):
+            return False
+        if first in ("to", "of", "not"):
+            return False
+        if len(words) == 1 and head in ("you", "they've", "i'm"):
+            return False
+        return True
+
+    def looks_like_name(self, text: str, s0: int, s1: int) -> bool:
+        words = text[s0:s1].split()
+        return 0 < len(words) <= 5 and all(w[0].isupper() or w.lower() in ("al", "bin", "de", "van", "von", "la", "el") for w in words)
+
+    def looks_like_role(self, text: str, s0: int, s1: int) -> bool:
+        words = [w.lower().strip(".,") for w in text[s0:s1].split()]
+        if not words or len(words) > 14:
+            return False
+        lex = self.lex
+        if any(w in lex.roles or w in lex.titles for w in words):
+            return True
+        return words[0] in ("the", "a", "an", "of", "for") and any(w in lex.bodies for w in words)
+
+    def appositive(self, text: str, lo: int, comma: int) -> tuple[int, int, str] | None:
+        """'Name, role, said' or 'role, Name, said' ending with the comma at ``comma``."""
+        inner = self.left_np_until_comma(text, lo, comma)
+        if inner is None:
+            return None
+        a0, a1, c2 = inner  # segment between the two commas, and the first comma
+        name = self.left_np(text, lo, c2)
+        if name is None or name[0] == name[1]:
+            return None
+        n0, n1 = name[0], name[1]
+        seg = text[a0:a1]
+        if self.looks_like_name(text, n0, n1) or text[n1 - 1 : n1].isupper():
+            first = seg.split()[0] if seg.split() else ""
+            if first[:1].islower() or first.lower() in DETS or self.looks_like_role(text, a0, a1) or (
+                len(seg) <= 4 and seg.isupper()
+            ):
+                return (n0, n1, seg)
+        if self.looks_like_name(text, a0, a1) and self.looks_like_role(text, n0, n1):
+            return (a0, a1, text[n0:n1])
+        return None
+
+    def left_np_until_comma(self, text: str, lo: int, comma: int) -> tuple[int, int, int] | None:
+        c2 = text.rfind(",", lo, comma)
+        if c2 < 0:
+            return None
+        seg = text[c2 + 1 : comma]
+        if not seg.strip() or len(seg) > 120 or any(ch in seg for ch in '".;:“”'):
+            return None
+        a0 = c2 + 1 + (len(seg) - len(seg.lstrip()))
+        a1 = comma - (len(seg) - len(seg.rstrip()))
+        return (a0, a1, c2)
+
+    # ------------------------------------------------------------------ post-processing
+    @staticmethod
+    def dedupe(claims: list[Claim]) -> list[Claim]:
+        out: list[Claim] = []
+        for c in claims:
+            dup = False
+            for o in out:
+                same_sp = o.speaker_start == c.speaker_start and o.speaker_end == c.speaker_end
+                overlap = min(o.content_end, c.content_end) - max(o.content_start, c.content_start)
+                if same_sp and overlap > 0 and o.cue_start == c.cue_start:
+                    dup = True
+                    break
+                if o.cue_start == c.cue_start and o.cue_end == c.cue_end:
+                    dup = True
+                    break
+            if not dup:
+                out.append(c)
+        return out
+
+    def resolve_pronouns(self, text: str, claims: list[Claim]) -> None:
+        """Resolve a pronoun speaker to the nearest earlier speaker or name in the snippet."""
+        for idx, c in enumerate(claims):
+            low = text[c.speaker_start : c.speaker_end].lower()
+            if low not in SUBJ_PRON or low in ("i", "we"):
+                continue
+            person = low in PERSON_PRON
+            target = None
+            best = -1
+            for o in claims:
+                if o is c or o.speaker_start >= c.speaker_start or o.pronoun:
+                    continue
+                o_low = text[o.speaker_start : o.speaker_end].lower()
+                if o_low in SUBJ_PRON:
+                    continue
+                if person == self.is_person_like(text[o.speaker_start : o.speaker_end]) and o.speaker_start > best:
+                    best = o.speaker_start
+                    target = (o.speaker_start, o.speaker_end, o.role)
+            if target is None and person:
+                target = self.last_person_mention(text, c.speaker_start)
+            if target is None:
+                continue
+            # a pronoun inside the content of a claim by the same speaker is a nested thought
+            c.pronoun = text[c.speaker_start : c.speaker_end]
+            c.speaker_start, c.speaker_end = target[0], target[1]
+            if target[2] and not c.role:
+                c.role = target[2]
+
+    def is_person_like(self, s: str) -> bool:
+        words = s.replace("’", "'").split()
+        if not words:
+            return False
+        lows = [w.lower().strip(".,'") for w in words]
+        if any(w in self.lex.bodies or w in self.lex.groups for w in lows[-2:]):
+            return False
+        if lows[-1] in self.lex.roles:
+            return True
+        caps = [w for w in words if w[:1].isupper()]
+        if not caps:
+            return False
+        if all(w.isupper() and len(w) > 1 for w in caps[-1:]):
+            return False
+        return " ".join(caps[-2:]).lower() not in self.lex.places and caps[-1].lower().rstrip("'s") not in self.lex.places
+
+    _NAME_RE = re.compile(r"(?<![\w'’])(?:[A-Z][a-z'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z'’\-]+|[A-Z]\.|al-[A-Z][a-z]+)){1,3}")
+
+    def last_person_mention(self, text: str, before: int) -> tuple[int, int, str | None] | None:
+        best = None
+        for m in self._NAME_RE.finditer(text, 0, before):
+            s = m.group()
+            words = s.split()
+            # drop a sentence-initial or title word
+            while words and (words[0].lower().strip(".") in self.lex.titles or words[0].lower() in DETS or words[0].lower() in LEAD_DROP):
+                words = words[1:]
+            if len(words) < 2:
+                continue
+            name = " ".join(words)
+            if not self.is_person_like(name) or any(w.lower() in ("of", "the") for w in words):
+                continue
+            if name.lower() in self.lex.places or any(w.lower().rstrip("'s’") in self.lex.places for w in words):
+                continue
+            start = m.end() - len(name)
+            best = (start, m.end(), None)
+        return best

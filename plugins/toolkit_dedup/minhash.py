@@ -1,0 +1,197 @@
+"""Vectorised MinHash signatures, LSH banding and candidate verification (NumPy only).
+
+Signatures are one-permutation MinHash (Li, Owen & Zhang 2012) with optimal densification
+(Shrivastava 2017): every character k-gram is hashed once, the top bits pick one of ``num_perm``
+bins and the bin keeps its minimum. The fraction of equal bins between two signatures estimates
+their Jaccard similarity like ``num_perm`` classic permutations, at the cost of one hash per
+shingle instead of ``num_perm``.
+
+Everything here works row by row on a chunk (a partition) except :func:`band_candidates`, the
+global grouping step, which only needs the signatures: a distributed run computes signatures per
+partition and shuffles band keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pyarrow as pa
+
+_M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+_EMPTY = np.uint32(0xFFFFFFFF)
+
+
+def _mix64(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser, in place on a uint64 array (wrapping arithmetic)."""
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    return x
+
+
+def _multipliers(k: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return rng.integers(1, 2**63, size=k, dtype=np.uint64) | np.uint64(1)
+
+
+def shingle_hashes(keys: pa.Array, k: int = 5, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """64-bit hashes of every byte k-gram of every (UTF-8) key: ``(doc_index, hash)``.
+
+    Keys shorter than ``k`` bytes (but not empty) give one shingle, the whole key. Empty and
+    null keys give none.
+    """
+    if not pa.types.is_large_string(keys.type):
+        keys = keys.cast(pa.large_string())
+    n = len(keys)
+    offsets_buf, data_buf = keys.buffers()[1], keys.buffers()[2]
+    offsets = np.frombuffer(offsets_buf, dtype=np.int64)[keys.offset : keys.offset + n + 1].copy()
+    if keys.null_count:
+        valid = np.asarray(keys.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+        lengths = np.where(valid, np.diff(offsets), 0)
+    else:
+        lengths = np.diff(offsets)
+    starts = offsets[:-1]
+    total = int(offsets[-1] - offsets[0]) if n else 0
+    base = int(offsets[0]) if n else 0
+    data = np.frombuffer(data_buf, dtype=np.uint8, count=base + total)[base:] if total else None
+    n_sh = np.where(lengths >= k, lengths - k + 1, np.where(lengths > 0, 1, 0)).astype(np.int64)
+    doc = np.repeat(np.arange(n, dtype=np.int64), n_sh)
+    if len(doc) == 0 or data is None:
+        return doc, np.zeros(0, dtype=np.uint64)
+    mult = _multipliers(k, seed)
+    # Hash of the window starting at every byte of the buffer: k shifted slices, no gathers.
+    width = max(total - k + 1, 0)
+    roll = np.zeros(width, dtype=np.uint64)
+    for j in range(k):
+        roll ^= data[j : j + width].astype(np.uint64) * mult[j]
+    first = np.cumsum(n_sh) - n_sh
+    pos = np.arange(len(doc), dtype=np.int64) - np.repeat(first - (starts - base), n_sh)
+    long_doc = np.repeat(lengths >= k, n_sh)
+    h = np.empty(len(doc), dtype=np.uint64)
+    h[long_doc] = roll[pos[long_doc]]
+    short = np.flatnonzero(~long_doc)
+    if len(short):  # keys of 1 to k-1 bytes: hash the bytes they have
+        hs = np.zeros(len(short), dtype=np.uint64)
+        sd = doc[short]
+        for j in range(k - 1):
+            inside = lengths[sd] > j
+            byte = data[np.minimum(pos[short] + j, total - 1)].astype(np.uint64)
+            hs ^= np.where(inside, byte, np.uint64(0)) * mult[j]
+        h[short] = hs
+    return doc, _mix64(h)
+
+
+def signatures(
+    keys: pa.Array, num_perm: int = 128, k: int = 5, seed: int = 1, chunk: int = 100_000
+) -> tuple[np.ndarray, np.ndarray]:
+    """One-permutation MinHash signatures ``(n, num_perm)`` uint32 and shingle counts per key.
+
+    Rows of empty keys are all ``0xFFFFFFFF`` with count 0. ``num_perm`` must be a power of two.
+    """
+    if num_perm & (num_perm - 1) or not 8 <= num_perm <= 1024:
+        raise ValueError("num_perm must be a power of two between 8 and 1024")
+    n = len(keys)
+    sig = np.full((n, num_perm), _EMPTY, dtype=np.uint32)
+    counts = np.zeros(n, dtype=np.int64)
+    bits = np.uint64(num_perm.bit_length() - 1)
+    probe = _probe_table(num_perm, seed)
+    for lo in range(0, n, chunk):
+        hi = min(n, lo + chunk)
+        doc, h = shingle_hashes(keys.slice(lo, hi - lo), k=k, seed=seed)
+        if len(doc) == 0:
+            continue
+        counts[lo:hi] = np.bincount(doc, minlength=hi - lo)
+        bins = (h >> (np.uint64(64) - bits)).astype(np.int64)
+        vals = (h & np.uint64(0xFFFFFFFE)).astype(np.uint32)  # never equal to the empty marker
+        block = sig[lo:hi].reshape(-1)
+        np.minimum.at(block, doc * num_perm + bins, vals)
+        _densify(sig[lo:hi], probe)
+    return sig, counts
+
+
+def _probe_table(num_perm: int, seed: int, rounds: int = 64) -> np.ndarray:
+    rng = np.random.default_rng(seed + 7919)
+    return rng.integers(0, num_perm, size=(rounds, num_perm), dtype=np.int64)
+
+
+def _densify(sig: np.ndarray, probe: np.ndarray) -> None:
+    """Fill empty bins from a pseudo-random non-empty bin of the same row, in place."""
+    n, m = sig.shape
+    flat = sig.reshape(-1)
+    orig_empty = flat == _EMPTY
+    cells = np.flatnonzero(orig_empty)
+    if len(cells) == 0:
+        return
+    full_rows = np.flatnonzero(orig_empty.reshape(n, m).all(axis=1))
+    if len(full_rows):  # rows without any shingle stay empty
+        cells = cells[~np.isin(cells // m, full_rows)]
+    rows = cells - cells % m
+    cols = cells % m
+    for r in range(len(probe)):
+        src = rows + probe[r, cols]
+        ok = ~orig_empty[src]
+        flat[cells[ok]] = flat[src[ok]]
+        keep = ~ok
+        cells, rows, cols = cells[keep], rows[keep], cols[keep]
+        if len(cells) == 0:
+            return
+    # Extremely sparse rows left over: take the row's first non-empty bin.
+    first = np.argmax(~orig_empty.reshape(n, m), axis=1)
+    flat[cells] = flat[rows + first[rows // m]]
+
+
+def band_keys(sig: np.ndarray, bands: int, rows: int, seed: int = 1) -> Iterator[np.ndarray]:
+    """One uint64 key per row and band (a partition-local step)."""
+    mult = _multipliers(rows, seed + 17)
+    for b in range(bands):
+        block = sig[:, b * rows : (b + 1) * rows].astype(np.uint64)
+        key = np.full(len(sig), np.uint64(b + 1), dtype=np.uint64)
+        for j in range(rows):
+            key ^= block[:, j] * mult[j]
+            key = _mix64(key)
+        yield key
+
+
+def band_candidates(
+    sig: np.ndarray, bands: int, rows: int, active: np.ndarray | None = None, seed: int = 1
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Candidate pairs ``(a, b)`` band by band: every bucket member linked to the bucket's first member.
+
+    Star edges keep the work linear in the number of rows even for a bucket of thousands of copies.
+    """
+    n = len(sig)
+    idx = np.arange(n, dtype=np.int64) if active is None else np.flatnonzero(active)
+    if len(idx) < 2:
+        return
+    sub = sig[idx]
+    for key in band_keys(sub, bands, rows, seed):
+        order = np.argsort(key, kind="stable")
+        ks = key[order]
+        new = np.empty(len(ks), dtype=bool)
+        new[0] = True
+        np.not_equal(ks[1:], ks[:-1], out=new[1:])
+        head = np.maximum.accumulate(np.where(new, np.arange(len(ks)), 0))
+        member = ~new
+        if not member.any():
+            continue
+        yield idx[order[head[member]]], idx[order[member]]
+
+
+def estimated_jaccard(sig: np.ndarray, a: np.ndarray, b: np.ndarray, batch: int = 262_144) -> np.ndarray:
+    """Fraction of equal signature bins for each pair ``(a[i], b[i])``."""
+    out = np.empty(len(a), dtype=np.float64)
+    m = sig.shape[1]
+    for lo in range(0, len(a), batch):
+        hi = min(len(a), lo + batch)
+        out[lo:hi] = np.count_nonzero(sig[a[lo:hi]] == sig[b[lo:hi]], axis=1) / m
+    return out
+
+
+def containment(jac: np.ndarray, n_small: np.ndarray, n_big: np.ndarray) -> np.ndarray:
+    """Estimated share of the smaller set inside the larger from Jaccard and the set sizes."""
+    n_small = np.maximum(n_small, 1)
+    inter = jac * (n_small + n_big) / (1.0 + jac)
+    return np.clip(inter / n_small, 0.0, 1.0)

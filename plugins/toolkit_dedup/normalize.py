@@ -1,0 +1,141 @@
+"""Text normalisation for matching: one vectorised pass in Arrow compute (RE2, linear time).
+
+The normalised key keeps letters and digits only, lower-cased, one space between words, after
+Unicode NFKC, with curly and straight apostrophes removed, wire boilerplate stripped at the start
+("WASHINGTON, Sept 18 (Reuters) -", "UPDATE 1-", "BREAKING:"), outlet names stripped at the end
+(" - Reuters", " | Fox News") and a trailing "..." with the word it cut off dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+# Words that make a trailing " - Tail" an outlet name ("WSMV Channel 4", "Examiner.com", "Fox News").
+_OUTLET_WORDS = (
+    r"(?i)(?:^|[^\pL])(?:news|times|post|journal|tribune|herald|daily|gazette|press|radio|tv|channel"
+    r"|telegraph|guardian|observer|examiner|reporter|chronicle|standard|independent|mail|express|star"
+    r"|wire|network|magazine|media|online|today|insider|review|report|bulletin|dispatch|sentinel"
+    r"|courier|record|register|monitor|digest|weekly|global|globe|mirror|sun|bbc|cnn|abc|cbs|nbc|fox)"
+    r"(?:$|[^\pL])|\.(?:com|co\.uk|org|net|ca|in|au)\b"
+)
+_PREFIX_WORDS = (
+    r"(?:update|updated|corrected|correction|refile|rpt|repeat|wrapup|exclusive|breaking news|breaking"
+    r"|urgent|analysis|insight|factbox|explainer|live|watch|video|flash|alert|just in|developing|opinion"
+    r"|editorial)"
+)
+
+
+def _lines(name: str) -> list[str]:
+    text = resources.files("toolkit_dedup").joinpath("data", name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=8)
+def _prefix_pattern(agencies: tuple[str, ...]) -> str:
+    names = "|".join(re.escape(a) for a in sorted(set(agencies), key=lambda s: (-len(s), s)))
+    # Bounded repetitions and RE2 semantics: linear in the length of the text.
+    tag = rf"{_PREFIX_WORDS}(?:\s{{0,3}}\d{{1,2}})?\s{{0,3}}[-:–—|]+\s*"
+    dateline = rf"(?:[\pL\pN][\pL\pN .,'’/-]{{0,60}}?\s{{0,3}})?\((?:{names})\)\s{{0,3}}[-–—:]*\s*"
+    return rf"(?i)^\s*(?:(?:{tag})|(?:{dateline})){{1,3}}"
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """Normalised keys and flags, positionally aligned with the input texts."""
+
+    keys: pa.Array  # large_string; "" for empty, null for NA text
+    cut_off: np.ndarray  # bool: ends with "..." or a dangling comma, colon, dash
+    is_na: np.ndarray  # bool
+    n_words: np.ndarray  # int64, words in the key
+
+
+def default_outlets() -> list[str]:
+    return _lines("outlets.txt")
+
+
+def default_agencies() -> list[str]:
+    return _lines("agencies.txt")
+
+
+def normalise(
+    texts: pd.Series | Iterable[str | None],
+    outlets: Iterable[str] = (),
+    agencies: Iterable[str] = (),
+) -> Normalised:
+    """Normalise ``texts`` (a pandas Series or any iterable of str/None) for matching."""
+    arr = _as_arrow(texts)
+    is_na = np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    agencies_t = tuple(sorted({a.strip() for a in (*default_agencies(), *agencies) if a and a.strip()}))
+    outlet_set = sorted(
+        {o.strip().lower() for o in (*default_outlets(), *outlets) if isinstance(o, str) and o.strip()}
+    )
+
+    t = pc.utf8_normalize(arr, "NFKC")
+    t = pc.utf8_trim_whitespace(t)
+    # Cut off: a trailing ellipsis or a dangling comma/colon/semicolon/dash (closing quotes allowed).
+    cut_off = pc.match_substring_regex(t, r"(?:\.\.\.|[,;:–—-])[\s\"'”’)\]]*$")
+    # The last word is dropped when the ellipsis is glued to it ("announc...").
+    glued = pc.match_substring_regex(t, r"[\pL\pN]\.\.\.[\s\"'”’)\]]*$")
+    t = pc.replace_substring_regex(t, r"\s*(?:\.\.\.|[,;:–—-])[\s\"'”’)\]]*$", "")
+    t = pc.replace_substring_regex(t, _prefix_pattern(agencies_t), "")
+    t = _strip_outlet_suffix(t, outlet_set)
+    t = pc.utf8_lower(t)
+    # "U.S." -> "us": drop the period after a one-letter word; apostrophes vanish ("Korea’s" -> "koreas").
+    t = pc.replace_substring_regex(t, r"(^|[^\pL\pN])(\pL)\.", r"\1\2")
+    t = pc.replace_substring_regex(t, r"['’‘‛`´ʼ]", "")
+    t = pc.replace_substring_regex(t, r"[^\pL\pN]+", " ")
+    t = pc.utf8_trim(t, " ")
+    glued_np = np.asarray(pc.fill_null(glued, False).to_numpy(zero_copy_only=False), dtype=bool)
+    if glued_np.any():
+        dropped = pc.replace_substring_regex(t, r"\s*[^ ]+$", "")
+        t = pc.if_else(pa.array(glued_np), dropped, t)
+    t = t.cast(pa.large_string())
+    n_words = pc.fill_null(pc.count_substring(t, " "), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    lengths = pc.fill_null(pc.utf8_length(t), 0).to_numpy(zero_copy_only=False)
+    n_words = np.where(lengths > 0, n_words + 1, 0)
+    cut_np = np.asarray(pc.fill_null(cut_off, False).to_numpy(zero_copy_only=False), dtype=bool)
+    return Normalised(keys=t, cut_off=cut_np & ~is_na, is_na=is_na, n_words=n_words)
+
+
+def _as_arrow(texts: pd.Series | Iterable[str | None]) -> pa.Array:
+    if isinstance(texts, pd.Series):
+        values = texts.array
+        if hasattr(values, "_pa_array"):  # pandas ArrowStringArray: zero copy
+            arr = values._pa_array
+            arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+        else:
+            arr = pa.array(
+                [v if isinstance(v, str) else None for v in texts.astype(object)], type=pa.large_string()
+            )
+    else:
+        arr = pa.array([v if isinstance(v, str) else None for v in texts], type=pa.large_string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if not pa.types.is_large_string(arr.type):
+        arr = arr.cast(pa.large_string())
+    return arr
+
+
+def _strip_outlet_suffix(t: pa.Array, outlet_set: list[str]) -> pa.Array:
+    """Strip a trailing " - Outlet" / " | Outlet" when the tail is a known outlet or looks like one."""
+    parts = pc.extract_regex(t, r"^(?P<body>.*[^\s])\s+[-|–—:]+\s+(?P<tail>[^-|–—:]{1,60})$")
+    body = pc.struct_field(parts, "body")
+    tail = pc.struct_field(parts, "tail")
+    tail_l = pc.utf8_trim_whitespace(pc.utf8_lower(tail))
+    known = pc.is_in(tail_l, value_set=pa.array(outlet_set, type=pa.large_string()))
+    looks = pc.match_substring_regex(tail, _OUTLET_WORDS)
+    short = pc.less_equal(pc.count_substring(pc.utf8_trim_whitespace(tail), " "), 5)
+    body_words = pc.greater_equal(pc.count_substring(pc.utf8_trim_whitespace(body), " "), 2)
+    pipe = pc.match_substring_regex(t, r"\s\|\s[^|]{1,60}$")
+    strip = pc.and_(pc.and_(pc.or_(pc.or_(known, looks), pipe), short), body_words)
+    strip = pc.fill_null(strip, False)
+    return pc.if_else(strip, body, t)

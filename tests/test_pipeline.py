@@ -1,0 +1,234 @@
+"""Pipeline composition: ordering, validation, parameters, config round trip, failure isolation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+import pytest
+
+import toolkit
+from toolkit import AnalysisError, AnalysisSpec, ConfigError, Output, OutputContractError, PipelineValidationError
+from toolkit.registry import PluginRegistry
+
+
+@dataclass(frozen=True)
+class TagParams:
+    min_chars: int = 3
+    label: str = "long"
+    ratio: float = 0.5
+    strict: bool = False
+    mode: Literal["fast", "careful"] = "fast"
+    stopwords: tuple[str, ...] = ()
+
+
+def tag(frame, params, context):
+    lengths = frame["text"].str.len()
+    context.progress(0.5)
+    return Output(columns=pd.DataFrame({"tag": (lengths >= params.min_chars).map({True: params.label, False: "short"})}))
+
+
+def words(frame, params, context):
+    rows = [(sid, w) for sid, text in frame["text"].dropna().items() for w in text.split()]
+    return Output(tables={"words": pd.DataFrame(rows, columns=["snippet_id", "word"])})
+
+
+def tagged_words(frame, params, context):
+    table = context.table("words")
+    merged = table.merge(frame[["tag"]], left_on="snippet_id", right_index=True)
+    return Output(tables={"tagged": merged[["snippet_id", "word", "tag"]]})
+
+
+def boom(frame, params, context):
+    raise RuntimeError("kaboom")
+
+
+TAG = AnalysisSpec("tag", tag, TagParams, columns={"tag": "string"})
+WORDS = AnalysisSpec("words", words, tables={"words": {"snippet_id": "string", "word": "string"}})
+TAGGED = AnalysisSpec(
+    "tagged",
+    tagged_words,
+    requires=("tag", "table:words"),
+    tables={"tagged": {"snippet_id": "string", "word": "string", "tag": "string"}},
+    scope="collection",
+)
+BOOM = AnalysisSpec("boom", boom, tables={"boomed": {"snippet_id": "string"}})
+AFTER_BOOM = AnalysisSpec("after_boom", words, requires=("table:boomed",), tables={"words": WORDS.tables["words"]})
+
+
+class Plugin:
+    @toolkit.hookimpl
+    def register_analyses(self, register):
+        for spec in (TAG, WORDS, TAGGED, BOOM):
+            register(spec)
+
+
+@pytest.fixture
+def registry():
+    reg = PluginRegistry(entry_points=False)
+    reg.register(Plugin(), name="testplugin")
+    return reg
+
+
+@pytest.fixture
+def frame():
+    return toolkit.snippet_frame(["a long snippet", "hi", ""])
+
+
+def test_steps_are_ordered_after_what_they_require(registry, frame):
+    pipeline = toolkit.Pipeline(["tagged", "words", "tag"], registry=registry)
+    assert [s.name for s in pipeline.ordered()] == ["words", "tag", "tagged"]
+    result = pipeline.run(frame)
+    assert result["tagged"].to_dict("records") == [
+        {"snippet_id": "s1", "word": "a", "tag": "long"},
+        {"snippet_id": "s1", "word": "long", "tag": "long"},
+        {"snippet_id": "s1", "word": "snippet", "tag": "long"},
+        {"snippet_id": "s2", "word": "hi", "tag": "short"},
+    ]
+
+
+def test_unmet_requirement_names_the_analysis_that_provides_it(registry):
+    with pytest.raises(PipelineValidationError, match="requires table 'words': add 'words' to the pipeline"):
+        toolkit.Pipeline(["tag", "tagged"], registry=registry).validate()
+    with pytest.raises(PipelineValidationError, match="requires column 'tag': add 'tag'"):
+        toolkit.Pipeline(["words", "tagged"], registry=registry).validate()
+
+
+def test_requirement_met_by_an_input_column(registry):
+    frame = toolkit.snippet_frame(pd.DataFrame({"text": ["x y"], "tag": ["given"]}))
+    result = toolkit.Pipeline(["words", "tagged"], registry=registry).run(frame)
+    assert result["tagged"]["tag"].tolist() == ["given", "given"]
+
+
+def test_unknown_analysis_lists_the_installed_ones(registry):
+    with pytest.raises(toolkit.UnknownAnalysisError, match="no analysis named 'tga'.*installed: boom, tag, tagged, words"):
+        toolkit.Pipeline(["tga"], registry=registry)
+
+
+def test_same_analysis_twice_is_an_error(registry):
+    with pytest.raises(PipelineValidationError, match="twice"):
+        toolkit.Pipeline(["tag", "tag"], registry=registry)
+
+
+def test_parameters_from_strings_are_converted_to_declared_types(registry):
+    pipeline = toolkit.Pipeline(["tag"], registry=registry).set_params(
+        "tag", min_chars="5", ratio="0.8", strict="true", mode="careful", stopwords="the, a"
+    )
+    params = pipeline.named_steps["tag"].params
+    assert params == TagParams(min_chars=5, label="long", ratio=0.8, strict=True, mode="careful", stopwords=("the", "a"))
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"min_chars": "many"}, "tag.min_chars"),
+        ({"mode": "reckless"}, "'reckless' is not one of 'fast', 'careful'"),
+        ({"strict": "perhaps"}, "not a boolean"),
+        ({"colour": "red"}, "unknown parameter\\(s\\) colour; known: label, min_chars, mode, ratio, stopwords, strict"),
+    ],
+)
+def test_bad_parameters_are_clear_errors(registry, values, message):
+    with pytest.raises(ConfigError, match=message):
+        toolkit.Pipeline(["tag"], registry=registry).set_params("tag", **values)
+
+
+def test_config_round_trip(registry, frame):
+    pipeline = toolkit.Pipeline(["words", "tag"], config={"tag": {"min_chars": 2}}, registry=registry)
+    config = pipeline.to_config()
+    assert config["analyses"] == ["words", "tag"]
+    assert config["config"]["tag"]["min_chars"] == 2
+    again = toolkit.Pipeline.from_config(config, registry=registry)
+    assert again.to_config() == config
+    assert again.run(frame).snippets["tag"].tolist() == pipeline.run(frame).snippets["tag"].tolist()
+
+
+def test_run_config_for_an_analysis_not_in_the_run_is_ignored_but_a_typo_is_not(registry, frame):
+    result = toolkit.run(frame, ["tag"], config={"words": {}}, registry=registry)
+    assert result.ok
+    with pytest.raises(toolkit.UnknownAnalysisError, match="no analysis named 'tgs'"):
+        toolkit.run(frame, ["tag"], config={"tgs": {}}, registry=registry)
+
+
+def test_failure_raises_naming_plugin_and_analysis(registry, frame):
+    with pytest.raises(AnalysisError, match="analysis 'boom' \\(plugin 'testplugin'\\) failed: RuntimeError: kaboom"):
+        toolkit.run(frame, ["tag", "boom"], registry=registry)
+
+
+def test_continue_records_failure_skips_dependants_keeps_the_rest(frame):
+    class Plugin2:
+        @toolkit.hookimpl
+        def register_analyses(self, register):
+            for spec in (TAG, BOOM, AFTER_BOOM):
+                register(spec)
+
+    registry = PluginRegistry(entry_points=False)
+    registry.register(Plugin2(), name="p2")
+    result = toolkit.run(frame, ["boom", "after_boom", "tag"], on_error="continue", registry=registry)
+    status = {r.analysis: r.status for r in result.records}
+    assert status == {"boom": "failed", "after_boom": "skipped", "tag": "ok"}
+    assert "kaboom" in result.errors[0].error
+    assert result.records[1].error == "skipped: boom failed"
+    assert result.snippets["tag"].tolist() == ["long", "short", "short"]
+    assert not result.ok
+    with pytest.raises(KeyError, match="no table 'boomed'.*boom failed"):
+        result["boomed"]
+
+
+def test_progress_events(registry, frame):
+    events = []
+    toolkit.run(frame, ["words", "tag"], registry=registry, progress=events.append)
+    assert [(e.analysis, e.status) for e in events] == [
+        ("words", "start"),
+        ("words", "ok"),
+        ("tag", "start"),
+        ("tag", "running"),
+        ("tag", "ok"),
+    ]
+    assert events[-1].fraction == 1.0 and events[3].fraction == 0.75
+
+
+def test_input_frame_is_not_mutated(registry, frame):
+    before = frame.copy()
+    toolkit.run(frame, ["tag", "words"], registry=registry)
+    pd.testing.assert_frame_equal(frame, before)
+
+
+@pytest.mark.parametrize(
+    ("func", "message"),
+    [
+        (lambda f, p, c: "nope", "returned str, not toolkit.Output"),
+        (lambda f, p, c: Output(), "did not produce declared column\\(s\\) \\['tag'\\]"),
+        (lambda f, p, c: Output(columns=pd.DataFrame({"tag": ["x"], "other": [1]}, index=f.index[:1])), "undeclared"),
+        (lambda f, p, c: Output(columns=pd.DataFrame({"tag": ["x"]}, index=["zzz"])), "unknown snippet ids"),
+    ],
+)
+def test_output_contract_is_enforced(frame, func, message):
+    spec = AnalysisSpec("tag", func, columns={"tag": "string"})
+    with pytest.raises(OutputContractError, match=message):
+        toolkit.Pipeline([spec]).run(frame)
+
+
+def test_table_rows_must_join_back_to_snippets(frame):
+    spec = AnalysisSpec(
+        "w", lambda f, p, c: Output(tables={"w": pd.DataFrame({"snippet_id": ["ghost"]})}),
+        tables={"w": {"snippet_id": "string"}},
+    )
+    with pytest.raises(OutputContractError, match="snippet_id\\(s\\) not in the frame, e.g. 'ghost'"):
+        toolkit.Pipeline([spec]).run(frame)
+
+
+def test_a_step_pipes(registry, frame):
+    step = toolkit.Pipeline(["tag"], registry=registry).named_steps["tag"]
+    assert frame.pipe(step).snippets["tag"].tolist() == ["long", "short", "short"]
+    assert frame.pipe(toolkit.Pipeline(["words"], registry=registry))["words"].shape == (4, 2)
+
+
+def test_run_accepts_a_plain_list_and_comma_string(registry):
+    result = toolkit.run(["one two", "three"], "words, tag", registry=registry)
+    assert len(result["words"]) == 3 and "tag" in result.snippets
+
+
+def test_no_analyses_is_an_error():
+    with pytest.raises(PipelineValidationError, match="no analyses"):
+        toolkit.run(["x"], [], registry=PluginRegistry(entry_points=False))

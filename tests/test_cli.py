@@ -33,8 +33,21 @@ def test_run_writes_tables_with_a_third_party_style_plugin(tmp_path, fake_dists,
 
     fake_dists({"toolkit-wordcount": ("wordcount", "tk_wordcount", GOOD_PLUGIN)})
     out = tmp_path / "out"
-    code = main(["run", str(SEED), "--analyses", "word_count", "--set", "word_count.word=Korea", "--out", str(out),
-                 "--format", "csv", "--quiet"])
+    code = main(
+        [
+            "run",
+            str(SEED),
+            "--analyses",
+            "word_count",
+            "--set",
+            "word_count.word=Korea",
+            "--out",
+            str(out),
+            "--format",
+            "csv",
+            "--quiet",
+        ]
+    )
     assert code == 0
     result = toolkit.Result.from_dir(out)
     assert len(result.snippets) == 11
@@ -46,7 +59,10 @@ def test_run_writes_tables_with_a_third_party_style_plugin(tmp_path, fake_dists,
     [
         (["run", "missing.txt", "--out", "o"], "snippets: error: no such file: missing.txt"),
         (["run", str(SEED), "--analyses", "nope", "--out", "o"], "snippets: error: no analysis named 'nope'"),
-        (["run", str(SEED), "--set", "oops", "--out", "o"], "snippets: error: --set 'oops': expected ANALYSIS.PARAM=VALUE"),
+        (
+            ["run", str(SEED), "--set", "oops", "--out", "o"],
+            "snippets: error: --set 'oops': expected ANALYSIS.PARAM=VALUE",
+        ),
     ],
 )
 def test_errors_are_one_line_and_nonzero(tmp_path, capsys, argv, message, monkeypatch):

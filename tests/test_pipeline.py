@@ -26,7 +26,9 @@ class TagParams:
 def tag(frame, params, context):
     lengths = frame["text"].str.len()
     context.progress(0.5)
-    return Output(columns=pd.DataFrame({"tag": (lengths >= params.min_chars).map({True: params.label, False: "short"})}))
+    return Output(
+        columns=pd.DataFrame({"tag": (lengths >= params.min_chars).map({True: params.label, False: "short"})})
+    )
 
 
 def words(frame, params, context):
@@ -102,7 +104,9 @@ def test_requirement_met_by_an_input_column(registry):
 
 
 def test_unknown_analysis_lists_the_installed_ones(registry):
-    with pytest.raises(toolkit.UnknownAnalysisError, match="no analysis named 'tga'.*installed: boom, tag, tagged, words"):
+    with pytest.raises(
+        toolkit.UnknownAnalysisError, match="no analysis named 'tga'.*installed: boom, tag, tagged, words"
+    ):
         toolkit.Pipeline(["tga"], registry=registry)
 
 
@@ -116,7 +120,9 @@ def test_parameters_from_strings_are_converted_to_declared_types(registry):
         "tag", min_chars="5", ratio="0.8", strict="true", mode="careful", stopwords="the, a"
     )
     params = pipeline.named_steps["tag"].params
-    assert params == TagParams(min_chars=5, label="long", ratio=0.8, strict=True, mode="careful", stopwords=("the", "a"))
+    assert params == TagParams(
+        min_chars=5, label="long", ratio=0.8, strict=True, mode="careful", stopwords=("the", "a")
+    )
 
 
 @pytest.mark.parametrize(
@@ -211,7 +217,8 @@ def test_output_contract_is_enforced(frame, func, message):
 
 def test_table_rows_must_join_back_to_snippets(frame):
     spec = AnalysisSpec(
-        "w", lambda f, p, c: Output(tables={"w": pd.DataFrame({"snippet_id": ["ghost"]})}),
+        "w",
+        lambda f, p, c: Output(tables={"w": pd.DataFrame({"snippet_id": ["ghost"]})}),
         tables={"w": {"snippet_id": "string"}},
     )
     with pytest.raises(OutputContractError, match="snippet_id\\(s\\) not in the frame, e.g. 'ghost'"):

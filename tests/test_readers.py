@@ -35,7 +35,9 @@ def test_bom_is_dropped_and_curly_quotes_kept(tmp_path):
 def test_invalid_utf8_is_replaced_and_reported_with_its_line(tmp_path):
     path = tmp_path / "s.txt"
     path.write_bytes(b"good line\nbad \xff\xfe byte\n")
-    with pytest.warns(SnippetInputWarning, match=r"2 invalid utf-8 byte sequence\(s\) replaced by U\+FFFD \(first on line 2\)"):
+    with pytest.warns(
+        SnippetInputWarning, match=r"2 invalid utf-8 byte sequence\(s\) replaced by U\+FFFD \(first on line 2\)"
+    ):
         frame = toolkit.read_snippets(path)
     assert frame.loc["s2", "text"] == "bad \ufffd\ufffd byte"
 

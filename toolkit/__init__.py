@@ -41,6 +41,19 @@ from toolkit.specs import AnalysisSpec, Context, NoParams, Output, ReaderSpec, V
 __version__ = "0.1.0"
 
 
+def __getattr__(name: str) -> Any:
+    """Heavier parts are imported on first use, so ``import toolkit`` stays light."""
+    if name == "run_dask":
+        from toolkit.distributed import run_dask
+
+        return run_dask
+    if name == "Workbench":
+        from toolkit.widgets import Workbench
+
+        return Workbench
+    raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
+
+
 def load_ipython_extension(ipython: Any) -> None:
     """``%load_ext toolkit``: the ``%snippets`` magic and rich displays (imported lazily)."""
     from toolkit.ipython import load_ipython_extension as load
@@ -78,6 +91,7 @@ __all__ = [
     "ToolkitError",
     "UnknownAnalysisError",
     "ViewSpec",
+    "Workbench",
     "__version__",
     "default_registry",
     "empty_snippet_frame",
@@ -87,5 +101,6 @@ __all__ = [
     "read_snippets",
     "reset_registry",
     "run",
+    "run_dask",
     "snippet_frame",
 ]

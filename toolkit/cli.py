@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run analyses on a snippet file and write every table to a directory")
     run.add_argument("input", help="a .txt (a snippet a line), .csv, .jsonl, .json or .parquet file")
-    run.add_argument("--analyses", "-a", help="comma-separated analyses (default: every installed one)")
+    run.add_argument("--analyses", "-a", help="comma-separated analyses (default: every installed default one)")
     run.add_argument(
         "--set",
         dest="settings",

@@ -369,7 +369,7 @@ def run(
     progress: Callable[[ProgressEvent], None] | None = None,
     registry: PluginRegistry | None = None,
 ) -> Result:
-    """Run ``analyses`` (names; default: every installed analysis) on ``frame``.
+    """Run ``analyses`` (names; default: every installed analysis marked ``default``) on ``frame``.
 
     ``config`` sets parameters by analysis name: ``{"timeline": {"reference_date": "2024-12-27"}}``.
     Entries for installed analyses that are not in this run are ignored (one config can serve
@@ -377,7 +377,7 @@ def run(
     """
     registry = registry or default_registry()
     if analyses is None:
-        analyses = list(registry.analyses)
+        analyses = [name for name, spec in registry.analyses.items() if spec.default]
     elif isinstance(analyses, str):
         analyses = [a.strip() for a in analyses.split(",") if a.strip()]
     if not analyses:

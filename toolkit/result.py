@@ -231,8 +231,9 @@ def _restore(series: pd.Series, dtype: str) -> pd.Series:
         return pd.to_datetime(series, utc=True, format="ISO8601").astype(dtype)
     if dtype == "boolean":
         truth = {"True": True, "False": False, "true": True, "false": False, True: True, False: False}
-        return pd.Series([truth.get(v) if not _scalar_na(v) else None for v in series], index=series.index,
-                         dtype="boolean")
+        return pd.Series(
+            [truth.get(v) if not _scalar_na(v) else None for v in series], index=series.index, dtype="boolean"
+        )
     if dtype in ("Int64", "Float64", "int64", "float64"):
         return pd.to_numeric(series).astype(dtype)
     return series.astype(dtype)

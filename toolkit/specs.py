@@ -78,6 +78,8 @@ class AnalysisSpec:
     :param columns: snippet columns it adds, ``{name: dtype}``.
     :param tables: tables it produces, ``{table: {column: dtype}}``; each has ``snippet_id``.
     :param scope: ``"row"`` or ``"collection"`` (see :data:`Scope`).
+    :param default: run when no analyses are named (False for slow or optional ones, such as
+        those needing a model from an extra).
     """
 
     name: str
@@ -89,6 +91,7 @@ class AnalysisSpec:
     tables: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     scope: Scope = "row"
     description: str = ""
+    default: bool = True
 
     def validate(self) -> None:
         """Raise :class:`SpecError` describing the first thing wrong with this spec."""

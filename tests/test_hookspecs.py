@@ -34,6 +34,8 @@ def test_every_hook_has_a_docstring_with_its_parameters():
 
 
 def test_every_hook_is_exercised_by_a_test():
-    tests = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py") if p.name != Path(__file__).name)
+    tests = "".join(
+        p.read_text(encoding="utf-8") for p in (ROOT / "tests").glob("test_*.py") if p.name != Path(__file__).name
+    )
     for func in hook_functions():
         assert re.search(rf"def {func.__name__}\(", tests), f"no test implements {func.__name__}"

@@ -13,8 +13,15 @@ The rules, in order:
   verbs that allow one, a noun phrase for verbs like *highlighted*, or the text before it;
 * sourcing phrases: ``according to X``, ``as reported by X``, ``citing X``, ``quoting X``;
 * quotes introduced by a colon (``X: "Q"``) or followed by a dash (``"Q" — X``), and the second
-  half of a split quote;
-* pronoun speakers resolved to the nearest earlier speaker or name in the same snippet.
+  half of a split quote (its own claim, same speaker and cue);
+* double quotes straight or curly, « », and British single quotes (‘…’, apostrophes inside
+  kept); an unpaired opening mark runs to the end of the snippet (``truncated``), a stray closing
+  mark is ignored or, first in the snippet, closes a quote cut off at its start;
+* pronoun speakers (he / she / it / they) resolved to the nearest earlier speaker or name in the
+  same snippet; the speaker becomes that name and ``pronoun`` keeps what was written.
+
+Cues inside quoted speech are not extracted (the quote is already the claim), and a report nested
+in another speaker's indirect content stays in that content, except under a sourcing phrase.
 """
 
 from __future__ import annotations
@@ -22,58 +29,63 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .lexicon import Lexicon, Verb
+from .lexicon import fold as fold_place
+
+
+def _words(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
 
 OPEN_Q = "“«„‟"
 CLOSE_Q = "”»"
 QUOTE_RE = re.compile(r'["“”«»„‟]')
+SINGLE_RE = re.compile("[‘’]")
 TOKEN_RE = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:[’'\-&.]\w+)*(?:[’'](?:s\b)?)?|[^\w\s]")
-WS_RE = re.compile(r"\s+")
 
 # Sentence ends: . ! ? or an ellipsis, closing marks, space, then something that starts a sentence.
 SENT_RE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])")
-ABBREV = frozenset(
-    "mr mrs ms dr st gen sen rep gov lt col capt maj prof jr sr no vs inc corp co ltd sgt adm cmdr "
-    "rev fr hon jan feb mar apr jun jul aug sep sept oct nov dec dept est approx fig ft".split()
+ABBREV = _words(
+    "mr mrs ms dr st gen sen rep gov lt col capt maj prof jr sr no vs inc corp co ltd sgt adm cmdr rev fr "
+    "hon jan feb mar apr jun jul aug sep sept oct nov dec dept est approx fig ft"
 )
 
-AUX = frozenset(
-    "has have had 's is are was were be been being will would shall should can could may might must "
-    "do does did also not never n't just already now then still again further too even only first "
-    "recently previously reportedly allegedly apparently later earlier once twice repeatedly "
-    "publicly privately separately subsequently initially originally officially formally openly "
-    "flatly firmly strongly clearly immediately quickly swiftly explicitly categorically "
-    "mistakenly wrongly falsely correctly rightly long however meanwhile both all each "
-    "yesterday today tonight".split()
+AUX = _words(
+    "has have had 's is are was were be been being will would shall should can could may might must do "
+    "does did also not never n't just already now then still again further too even only first recently "
+    "previously reportedly allegedly apparently later earlier once twice repeatedly publicly privately "
+    "separately subsequently initially originally officially formally openly flatly firmly strongly "
+    "clearly immediately quickly swiftly explicitly categorically mistakenly wrongly falsely correctly "
+    "rightly long however meanwhile both all each yesterday today tonight"
 )
-BE = frozenset("is are was were be been being".split())
-WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
-TIME_NOUNS = frozenset("week month year morning afternoon evening night weekend day".split())
-CLAUSE_STOP = frozenset(
-    "that which who whom whose when where while because since although though if as after before "
-    "and but or nor so yet than unless whereas whether until once how why what".split()
+BE = _words("is are was were be been being")
+WEEKDAYS = _words("monday tuesday wednesday thursday friday saturday sunday")
+TIME_NOUNS = _words("week month year morning afternoon evening night weekend day")
+CLAUSE_STOP = _words(
+    "that which who whom whose when where while because since although though if as after before and but "
+    "or nor so yet than unless whereas whether until once how why what"
 )
-VERB_STOP = frozenset(
-    "is are was were has have had will would can could may might must should shall do does did "
-    "not be been being".split()
+VERB_STOP = _words(
+    "is are was were has have had will would can could may might must should shall do does did not be been being"
 )
-OBJ_PRON = frozenset("him her them me us".split())
-DETS = frozenset("the a an this that these those its his her their our my your some any".split())
-PREPS = frozenset(
-    "in on at after despite during with for by from under since before following amid over about "
-    "against into through across among within without toward towards upon via".split()
+OBJ_PRON = _words("him her them me us")
+DETS = _words("the a an this that these those its his her their our my your some any every each no")
+PREPS = _words(
+    "in on at after despite during with for by from under since before following amid over about against "
+    "into through across among within without toward towards upon via"
 )
-NP_INNER_PREPS = frozenset("of for".split())
-LEAD_DROP = frozenset(
-    "but and however meanwhile also now so still yet both even indeed separately earlier later "
-    "instead then moreover furthermore thus hence while if".split()
+NP_INNER_PREPS = _words("of for")
+LEAD_DROP = _words(
+    "but and however meanwhile also now so still yet both even indeed separately earlier later instead "
+    "then moreover furthermore thus hence while if"
 )
-SUBJ_PRON = frozenset("he she they it we i".split())
-PERSON_PRON = frozenset("he she".split())
-NOT_ADVERB_LY = frozenset(
-    "family assembly ally italy supply daily weekly monthly rally july reply anomaly monopoly "
-    "early only holy fly bully belly jelly lily sally emily kelly molly polly billy".split()
+SUBJ_PRON = _words("he she they it we i")
+PERSON_PRON = _words("he she")
+NOT_ADVERB_LY = _words(
+    "family assembly ally italy supply daily weekly monthly rally july reply anomaly monopoly early only "
+    "holy fly bully belly jelly lily sally emily kelly molly polly billy"
 )
 # After a cue: adverbials that may sit between the verb and its content.
 _DAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
@@ -89,7 +101,9 @@ ADVERBIAL_RE = re.compile(
     r"|(?:earlier|later)(?:\s+(?:this|on|in|that|last)(?:\s+(?:week|month|year|day|morning|evening))?)?"
     r"|(?:last|this|next)\s+(?:week|month|year|weekend|morning|night)"
     r"|yesterday|today|tonight|recently|previously|again|also|repeatedly|publicly|privately|separately"
-    r"|in\s+(?:a|an|the|his|her|their|its|our|one)\s+(?:[\w'’-]+\s+){0,3}?" + _MEDIUM + r"(?:\s+(?:on|to|with|posted\s+on|published\s+(?:on|in)|released\s+on)"
+    r"|in\s+(?:a|an|the|his|her|their|its|our|one)\s+(?:[\w'’-]+\s+){0,3}?"
+    + _MEDIUM
+    + r"(?:\s+(?:on|to|with|posted\s+on|published\s+(?:on|in)|released\s+on)"
     r"\s+(?:the\s+)?[\w.'’-]+(?:\s+[A-Z][\w.'’-]*){0,3})?"
     r"|in\s+remarks\s+to\s+(?:the\s+)?[\w.'’-]+(?:\s+[\w.'’-]+){0,3}?(?=,)"
     r"|(?:on|via)\s+(?:Twitter|X|Facebook|Telegram|Instagram|TikTok|YouTube|Weibo|social\s+media|"
@@ -97,6 +111,7 @@ ADVERBIAL_RE = re.compile(
     r"|at\s+(?:a|an|the)\s+(?:[\w'’-]+\s+){0,3}?(?:press\s+conference|news\s+conference|briefing|"
     r"meeting|summit|rally|event|hearing|forum|session)"
     r"|to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|parliament|state\s+media)"
+    r"|to\s+(?:the\s+)?[A-Z][\w.'’-]*(?:\s+(?:of\s+)?[A-Z][\w.'’-]*){0,3}"
     r"|in\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?(?=\s*(?:,|that\b|:))"
     r"))",
 )
@@ -107,6 +122,39 @@ CONTENT_CUT_RE = re.compile(
     r";|,\s*(?:according\s+to|as\s+reported\s+by|as\s+quoted\s+by|citing|quoting|adding|saying|"
     r"(?:he|she|they|it|we)\s+(?:said|added|told|warned|says|adds))\b|\s[—–]\s|\s--\s"
 )
+FINITE = _words(
+    "is are was were will would can could may might must should shall has have had does did isn't aren't "
+    "wasn't weren't won't wouldn't can't couldn't hasn't haven't hadn't doesn't didn't ’s 's"
+)
+ASIDES = _words("who which in on at speaking and published writing")
+TO_QUOTE_RE = re.compile(r"[ \t]*[,:][ \t]*")
+DASH_RE = re.compile(r"[ \t,]{0,4}(?:—|–|--|-)[ \t]{0,4}")
+ASIDE_RE = re.compile(r",\s+[^,;:\"“”]{1,60},\s*(?=that\b|[\"“])")
+WH_WORDS = _words("what how why whether where when who")
+IRREGULAR_PAST = _words(
+    "began became brought built bought broke came caught chose did drew fell felt fled fought found gave "
+    "got grew had held hit kept knew led left lost made meant met paid put ran rose sat saw sent set shot "
+    "sold spent spoke stood struck swore taught thought threw took told understood went won wrote"
+)
+# 'told a briefing that ...', 'told the state broadcaster on Monday that ...': the addressee ends at 'that'
+OBJECT_THAT_RE = re.compile(r"(\s+(?:[\w'’.&-]+\s+){0,5}?[\w'’.&-]+)(?:\s+that\b|\s*[:,]\s*[\"“‘])")
+NP_OBJECTS = _words("responsibility credit victory asylum ownership custody control damages")
+NEGATED_AUX = _words(
+    "don't doesn't didn't won't wouldn't can't couldn't haven't hasn't hadn't isn't aren't wasn't weren't "
+    "shouldn't mustn't"
+)
+INTERRUPTED_RE = re.compile(r",\s+(?!(?:but|and|adding|saying|according|citing|as|while|when|which|who)\b)[a-z]")
+COORD_END_RE = re.compile(r"[,;]\s*(?:(?:but|and|while|whereas|yet)\s+)?\Z")
+#: No claim part reaches further than this from its cue (news sentences are far shorter), which
+#: keeps the work per cue bounded on hostile input (a megabyte without a full stop).
+MAX_SPAN = 1500
+#: How many neighbouring claims the post-processing compares a claim with.
+NEAR = 24
+AFTER_SPEAKER = frozenset(
+    ["to", "who", "which", "as", "and", "adding", "according", "while", "when", "saying", "but", "because"]
+)
+NAME_AFTER_RE = re.compile(r",\s+((?:[A-Z][\w'’.-]+\s+){1,3}[A-Z][\w'’.-]+)\s*,")
+ROLE_AFTER_RE = re.compile(r",\s+((?:the\s+|a\s+|an\s+)?[a-z][^,.;:\"“”]{2,80}?)(?=[,.;]|$)")
 NP_CONTENT_CUT_RE = re.compile(r"[,;:]|\s[—–-]\s|\s(?:with|while|as|after|before|because|and\s+said)\s")
 
 
@@ -127,15 +175,14 @@ class Claim:
     nested_in: int = -1  # the quote this claim sits in (a claim inside quoted speech)
 
 
-@dataclass
-class Tok:
+_RETRY = object()
+
+
+class Tok(NamedTuple):
     start: int
     end: int
     text: str
-
-    @property
-    def low(self) -> str:
-        return self.text.lower()
+    low: str
 
 
 def pair_quotes(text: str) -> list[tuple[int, int, bool]]:
@@ -148,7 +195,7 @@ def pair_quotes(text: str) -> list[tuple[int, int, bool]]:
     out: list[tuple[int, int, bool]] = []
     open_at = -1
     n = len(text)
-    for m in QUOTE_RE.finditer(text):
+    for n_mark, m in enumerate(QUOTE_RE.finditer(text)):
         i = m.start()
         ch = text[i]
         prev = text[i - 1] if i else " "
@@ -164,12 +211,43 @@ def pair_quotes(text: str) -> list[tuple[int, int, bool]]:
         if open_at < 0:
             if side == "open":
                 open_at = i
+            elif n_mark == 0 and i > 12:
+                # the snippet starts inside a quote: a closing mark with no opening one before it
+                out.append((-1, i, True))
         elif side == "close" or (ch == '"' and text[open_at] == '"'):
             if i > open_at + 1:
                 out.append((open_at, i, False))
             open_at = -1
         else:  # a second opening mark: the first was never closed
             open_at = i
+    if open_at >= 0 and n - open_at > 2:
+        out.append((open_at, n, True))
+    if "‘" in text:  # British-style single quotes: ‘We’re done,’ he said.
+        singles = [q for q in _single_quotes(text) if not any(a <= q[0] < b or q[0] <= a < q[1] for a, b, _ in out)]
+        if singles:
+            out = sorted(out + singles)
+    return out
+
+
+def _single_quotes(text: str) -> list[tuple[int, int, bool]]:
+    """Pair ‘…’: an opening mark after a space or bracket; a closing ’ before a non-letter that is
+    not a plural possessive ('the players’ union')."""
+    out: list[tuple[int, int, bool]] = []
+    n = len(text)
+    open_at = -1
+    for m in SINGLE_RE.finditer(text):
+        i = m.start()
+        prev = text[i - 1] if i else " "
+        nxt = text[i + 1] if i + 1 < n else " "
+        if text[i] == "‘":
+            if i == 0 or prev.isspace() or prev in '([{—–-/:"“':
+                open_at = i
+        elif open_at >= 0 and not nxt.isalpha() and not prev.isspace():
+            if prev == "s" and nxt == " " and i + 2 < n and text[i + 2].islower():
+                continue  # 'the players’ union'
+            if i > open_at + 1:
+                out.append((open_at, i, False))
+            open_at = -1
     if open_at >= 0 and n - open_at > 2:
         out.append((open_at, n, True))
     return out
@@ -204,35 +282,48 @@ def sentence_units(text: str, quotes: list[tuple[int, int, bool]]) -> list[int]:
 class Extractor:
     """Extracts claims from snippets with one lexicon (compile once, call per text)."""
 
-    def __init__(self, lex: Lexicon, window: int = 400):
+    def __init__(self, lex: Lexicon, window: int = 200, resolve_pronouns: bool = True, max_cues: int = 2000):
         self.lex = lex
         self.window = window
+        self.max_cues = max_cues
+        self.resolve = resolve_pronouns
+        self._after_role = False
+        self._qstarts: list[int] = []
 
     # ------------------------------------------------------------------ tokens and noun phrases
     def tokens(self, text: str, lo: int, hi: int) -> list[Tok]:
-        return [Tok(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text, lo, hi)]
+        return [Tok(m.start(), m.end(), g, g.lower()) for m in TOKEN_RE.finditer(text, lo, hi) for g in (m.group(),)]
 
     def is_adverb(self, low: str) -> bool:
         return low in AUX or (low.endswith("ly") and len(low) > 4 and low not in NOT_ADVERB_LY)
 
     def left_np(self, text: str, lo: int, end: int) -> tuple[int, int, int, str, bool] | None:
+        """See :meth:`_left_np`; tries a short window first (most walks stop within a few words)."""
+        if end - lo > 100:
+            r = self._left_np(text, lo, end, 100)
+            if r is not _RETRY:
+                return r
+        return self._left_np(text, lo, end, self.window)
+
+    def _left_np(self, text: str, lo: int, end: int, window: int):
         """The noun phrase ending just before ``end`` (after auxiliaries and adverbs).
 
         Returns ``(start, end, stop_index, stop_token, passive)``: the phrase span (empty when
         ``start == end``), where the walk stopped and on what, and whether a form of *be* sat
         between the phrase and the verb.
         """
-        toks = self.tokens(text, max(lo, end - self.window), end)
+        w0 = max(lo, end - window)
+        toks = self.tokens(text, w0, end)
         i = len(toks) - 1
         passive = False
         while i >= 0:
             low = toks[i].low
             if low in BE:
                 passive = True
-            if self.is_adverb(low) or low in ("n't", "’t"):
+            if self.is_adverb(low) or low in ("n't", "’t") or low.replace("’", "'") in NEGATED_AUX:
                 i -= 1
                 continue
-            if low in WEEKDAYS:
+            if low in WEEKDAYS and not (i > 0 and toks[i - 1].low in PREPS and toks[i - 1].low != "on"):
                 i -= 1
                 if i >= 0 and toks[i].low == "on":
                     i -= 1
@@ -241,15 +332,35 @@ class Extractor:
                 i -= 2
                 continue
             break
+        if i >= 2 and toks[i].text == ")" and toks[i - 2].text == "(":
+            i -= 3  # 'The World Health Organisation (WHO) recommends'
         np_end_i = i
+        if (
+            i >= 0
+            and toks[i].low in self.lex.verbs
+            and toks[i].text.islower()
+            and (
+                i == 0
+                or toks[i - 1].low in SUBJ_PRON
+                or (
+                    text[toks[i].end : end].strip() == ""
+                    and toks[i - 1].low not in DETS
+                    and not toks[i - 1].text[0].isupper()
+                )
+            )
+        ):
+            return None  # 'They say adding ...': the word before the cue is itself a verb
         j = i
         while j >= 0:
             t = toks[j]
             low = t.low
             ch = t.text[0]
             if not (ch.isalnum() or ch == "_"):
-                if t.text == "." and j > 0 and toks[j - 1].end == t.start and (
-                    toks[j - 1].low in ABBREV or len(toks[j - 1].text) == 1
+                if (
+                    t.text == "."
+                    and j > 0
+                    and toks[j - 1].end == t.start
+                    and (toks[j - 1].low in ABBREV or len(toks[j - 1].text) == 1)
                 ):
                     j -= 1
                     continue
@@ -257,13 +368,32 @@ class Extractor:
                     j -= 1
                     continue
                 break
-            if low in CLAUSE_STOP or low in VERB_STOP or low in OBJ_PRON:
+            acronym = len(t.text) > 1 and t.text.isupper()
+            possessive = low == "her" and j < np_end_i  # 'Her lawyer said'
+            if not acronym and not possessive and (low in CLAUSE_STOP or low in VERB_STOP or low in OBJ_PRON):
                 break
-            if low in self.lex.verbs and j < np_end_i:
-                break
+            if j < np_end_i and t.text.islower():
+                if low in self.lex.verbs:
+                    break
+                if low in PREPS or low == "to":
+                    # a preposition inside a noun phrase follows a noun: 'ambassador to', 'head of'
+                    left = toks[j - 1] if j > 0 else None
+                    if left is None or not (
+                        left.text[0].isupper()
+                        or left.low in self.lex.roles
+                        or left.low in self.lex.titles
+                        or left.low in self.lex.bodies
+                        or left.low in self.lex.groups
+                        or (low in NP_INNER_PREPS and j > 1 and toks[j - 2].low in DETS)
+                    ):
+                        break
+                elif low.endswith("ed") and len(low) > 4 and not (j > 0 and toks[j - 1].low in DETS):
+                    break
             if np_end_i - j >= 24:
                 break
             j -= 1
+        if j < 0 and w0 > lo and window < self.window:
+            return _RETRY  # the walk ran off a short window: read further back
         start_i = j + 1
         if start_i > np_end_i:
             stop = toks[j].text if j >= 0 else ""
@@ -317,13 +447,13 @@ class Extractor:
                     continue
                 break
             if start < 0:
-                if low in CLAUSE_STOP or low in VERB_STOP or low in PREPS or low in OBJ_PRON:
-                    return None
-                if low in self.lex.verbs:
+                if t.text.islower() and (
+                    low in CLAUSE_STOP or low in VERB_STOP or low in PREPS or low in OBJ_PRON or low in self.lex.verbs
+                ):
                     return None
                 start = t.start
             else:
-                if low in CLAUSE_STOP or low in VERB_STOP or low in self.lex.verbs:
+                if t.text.islower() and (low in CLAUSE_STOP or low in VERB_STOP or low in self.lex.verbs):
                     break
                 if low in PREPS or low == "to":
                     if low in NP_INNER_PREPS or (
@@ -333,10 +463,20 @@ class Extractor:
                             break
                     else:
                         break
-                elif low in DETS and seen_head and prev_low not in PREPS and prev_low not in NP_INNER_PREPS and prev_low != "to":
+                elif (
+                    low in DETS
+                    and seen_head
+                    and prev_low not in PREPS
+                    and prev_low not in NP_INNER_PREPS
+                    and prev_low != "to"
+                ) or (ch.isdigit() and seen_head):
                     break
-                elif ch.isdigit() and seen_head:
-                    break
+                elif (
+                    t.text.islower()
+                    and prev_low not in DETS
+                    and ((low.endswith("ed") and len(low) > 4) or low in IRREGULAR_PAST)
+                ):
+                    break  # a verb: 'The minister visited the site
             if low not in DETS and low not in PREPS:
                 seen_head = True
             out_end = t.end
@@ -391,7 +531,7 @@ class Extractor:
             s += 1
         while e > s and text[e - 1] in " \t\n,;:—–":
             e -= 1
-        if e > s and text[e - 1] == "." and not text[max(s, e - 3) : e] == "...":
+        if e > s and text[e - 1] == "." and text[max(s, e - 3) : e] != "...":
             e -= 1
         while e > s and text[e - 1] in " \t\n,;:":
             e -= 1
@@ -410,6 +550,7 @@ class Extractor:
             return []
         quotes = pair_quotes(text)
         qstarts = [q[0] for q in quotes]
+        self._qstarts = qstarts
         units = sentence_units(text, quotes)
         n = len(text)
         claims: list[Claim] = []
@@ -419,13 +560,16 @@ class Extractor:
             k = bisect.bisect_right(units, pos) - 1
             return units[k], (units[k + 1] if k + 1 < len(units) else n)
 
-        for m in self.lex.cue_re.finditer(text):
+        for n_cue, m in enumerate(self.lex.cue_re.finditer(text)):
+            if n_cue >= self.max_cues:
+                break  # a 'snippet' with thousands of reporting verbs: keep the work bounded
             cs, ce = m.span()
             word = " ".join(m.group().lower().split())
             qi = self.quote_at(quotes, qstarts, cs)
             if qi >= 0:
                 continue  # a cue inside quoted speech belongs to the quote, not to the snippet
             u0, u1 = unit_of(cs)
+            u0, u1 = max(u0, cs - MAX_SPAN), min(u1, ce + MAX_SPAN)
             if word in self.lex.phrases:
                 c = self.phrase_claim(text, word, cs, ce, u0, u1, quotes, qstarts)
             else:
@@ -442,32 +586,63 @@ class Extractor:
 
         self.quote_claims(text, quotes, units, claims, used_quotes)
         claims.sort(key=lambda c: (c.content_start, c.speaker_start))
-        claims = self.dedupe(claims)
-        self.resolve_pronouns(text, claims)
+        if self.resolve:
+            self.resolve_pronouns(text, claims, quotes)
+        claims = self.dedupe(text, claims)
         return claims
 
     # ------------------------------------------------------------------ verbs
+    def noun_use(self, text: str, word: str, cs: int, ce: int, u0: int) -> bool:
+        """Is this cue form used as a noun here ('privacy rules', 'the report', 'reports have')?"""
+        nxt = TOKEN_RE.match(text, ce + len(text[ce : ce + 20]) - len(text[ce : ce + 20].lstrip()))
+        if nxt is not None and nxt.group().lower() in FINITE and nxt.group().lower() not in ("’s", "'s"):
+            return True
+        if word not in self.lex.ambiguous:
+            return False
+        toks = self.tokens(text, max(u0, cs - 60), cs)
+        if not toks:
+            return True
+        prev = toks[-1]
+        low = prev.low
+        if low in DETS or low in PREPS:
+            return True
+        if not prev.text[0].isalnum():
+            return prev.text not in ('"', "”", "»", "’", ",")
+        if prev.text[0].isupper() or low in SUBJ_PRON or low in AUX:
+            return False
+        lex = self.lex
+        base = low.removesuffix("'s").removesuffix("’s")
+        if base in lex.groups or base in lex.roles or base in lex.bodies:
+            return False
+        if low.endswith("s") and not low.endswith("ss"):
+            return False
+        # 'Australian woman claims Church ... imprisoned her': a clause after it makes it a verb
+        return not (THAT_RE.match(text, ce) or self.clause_follows(text, ce, min(len(text), ce + 160)))
+
     def verb_claim(self, text, verb: Verb, cs, ce, u0, u1, quotes, qstarts, claims) -> Claim | None:
-        # left limit: the unit start, or the end of a quote that closes before the cue
+        if self.noun_use(text, verb.form, cs, ce, u0):
+            return None
+        # left limit: the sentence start, or the end of a quote that closes before the cue
         lo = u0
         k = bisect.bisect_right(qstarts, cs) - 1
         prev_quote = -1
-        if k >= 0 and quotes[k][1] < cs and quotes[k][1] >= u0:
-            lo = quotes[k][1] + 1
-            prev_quote = k
-        elif k >= 0 and quotes[k][1] < cs and quotes[k][1] >= u0 - 2:
-            prev_quote = k
+        if k >= 0 and quotes[k][1] < cs and quotes[k][1] >= u0 - 2:
+            qs_, qe_ = quotes[k][0], quotes[k][1]
+            after_q = text[qe_ + 1 : qe_ + 4].lstrip()
+            if text[qe_ - 1] in ",.!?…—-" or after_q.startswith((",", "—", "–", "-")) or qe_ - qs_ > 60:
+                prev_quote = k
+                lo = max(u0, qe_ + 1)
         np = self.left_np(text, lo, cs)
         if np is None:
             return None
         s0, s1, stop_pos, stop_tok, passive = np
         word = verb.form
-        if passive and word not in ("quoted as saying",):
+        if passive and word != "quoted as saying":
             return None
         if word.endswith("ing") and word != "quoted as saying":
-            # 'X said A, adding that B': the speaker is the previous claim's in the sentence
             if s0 == s1 and stop_tok == ",":
-                prev = [c for c in claims if u0 <= c.speaker_start < cs]
+                # 'X said A, adding that B': the speaker is the sentence's previous speaker
+                prev = [c for c in claims if u0 <= c.speaker_start < cs and c.cue_start < cs]
                 if not prev:
                     return None
                 base = prev[-1]
@@ -476,10 +651,10 @@ class Extractor:
                 if span is None:
                     return None
                 (c0, c1), kind, qi = span
-                return Claim(base.speaker_start, base.speaker_end, cs, ce, c0, c1, kind, 0.6, base.role, qi,
-                             qi >= 0 and quotes[qi][2])
-            if s0 == s1:
-                return None
+                trunc = qi >= 0 and quotes[qi][2]
+                return Claim(base.speaker_start, base.speaker_end, cs, ce, c0, c1, kind, 0.6, base.role, qi, trunc)
+            if s0 == s1 or stop_tok.lower() != "with":
+                return None  # 'with the agency reporting that ...' only
         role = None
         if s0 == s1:
             # nothing between the previous boundary and the cue
@@ -488,51 +663,96 @@ class Extractor:
                 if app is not None:
                     s0, s1, role = app
                 else:
-                    return self.inverted(text, verb, cs, ce, u0, u1, lo, stop_pos, quotes, prev_quote)
-            elif stop_tok in ('"', "”", "»", "’", "'") or (prev_quote >= 0 and stop_pos <= quotes[prev_quote][1]):
+                    inv = None
+                    if verb.cls == "speech":
+                        inv = self.inverted(text, verb, cs, ce, u0, u1, lo, stop_pos, quotes, prev_quote)
+                    if inv is not None:
+                        return inv
+                    # 'The security firm Secunia.com, has said that ...': a subject set off by a comma
+                    only = self.left_np(text, lo, stop_pos)
+                    if only is None or only[0] == only[1] or text[lo : only[0]].strip(' ,"“”'):
+                        return None
+                    s0, s1 = only[0], only[1]
+            elif prev_quote >= 0 and stop_pos <= quotes[prev_quote][1] + 1:
                 return self.inverted(text, verb, cs, ce, u0, u1, lo, stop_pos, quotes, prev_quote)
-            elif stop_tok.lower() in ("who", "which") :
+            elif stop_tok.lower() in ("who", "which"):
                 # 'Devocht, who had told Montalvo ...': the speaker is the phrase before the comma
                 before = text[lo:stop_pos].rstrip()
-                if before.endswith(","):
-                    inner = self.left_np(text, lo, lo + len(before) - 1)
-                    if inner is None or inner[0] == inner[1]:
-                        return None
-                    s0, s1 = inner[0], inner[1]
-                else:
+                if not before.endswith(","):
                     return None
+                inner = self.left_np(text, lo, lo + len(before) - 1)
+                if inner is None or inner[0] == inner[1]:
+                    return None
+                s0, s1 = inner[0], inner[1]
+            elif stop_tok.lower() == "and" and text[lo:stop_pos].strip():
+                # 'The minister visited the site and said ...': the subject opens the sentence
+                subj = self.right_np(text, lo, stop_pos)
+                if (
+                    subj is None
+                    or subj[1] >= stop_pos
+                    or not self.is_nameish(text, subj[0], subj[1])
+                    or any(w.lower() in BE for w in text[subj[1] : stop_pos].split())
+                ):
+                    return None  # 'People were encouraged ... and suggest': no active subject
+                s0, s1 = subj
             else:
                 return None
-        else:
+        elif stop_tok == "," and self.looks_like_name(text, s0, s1):
             # 'Malaysia's Prime Minister, Najib Razak said' -> the role before the comma
-            if stop_tok == "," and self.looks_like_name(text, s0, s1):
-                r = self.left_np(text, lo, stop_pos)
-                if r is not None and r[0] < r[1] and self.looks_like_role(text, r[0], r[1]):
-                    role = text[r[0] : r[1]]
+            r = self.left_np(text, lo, stop_pos)
+            if r is not None and r[0] < r[1] and self.looks_like_role(text, r[0], r[1]) and not text[lo : r[0]].strip():
+                role = text[r[0] : r[1]]
         if not self.valid_speaker(text, s0, s1):
             return None
+
+        # '"Q," X said ...' — the quote right before the speaker is the content
+        if prev_quote >= 0 and quotes[prev_quote][1] < s0:
+            between = text[quotes[prev_quote][1] + 1 : s0]
+            if between.strip(" ,—–-") == "":
+                p, cue_ext = self.skip_adverbials(text, ce, u1)
+                cue_end = cue_ext if cue_ext > 0 else ce
+                qs, qe, trunc = quotes[prev_quote]
+                c = self.trim(text, qs + 1, qe)
+                if c is None:
+                    return None
+                # '"Q1," X said, "Q2"': the second half of a split quote becomes its own claim
+                # (same speaker and cue) in quote_claims
+                c_end = c[1]
+                return Claim(s0, s1, cs, cue_end, c[0], c_end, "direct", 0.9, role, prev_quote, trunc)
 
         # the right side of the cue
         p = ce
         if verb.takes_object:
-            p2 = self.skip_object(text, p, u1)
-            p = p2
+            m_obj = OBJECT_THAT_RE.match(text, p, u1)
+            p = m_obj.end(1) if m_obj else self.skip_object(text, p, u1)
         p, cue_ext = self.skip_adverbials(text, p, u1)
         if verb.takes_object and p == ce:
             p = self.skip_object(text, p, u1)
+        m_aside = ASIDE_RE.match(text, p, u1)
+        if m_aside:
+            p = m_aside.end()
         cue_end = cue_ext if cue_ext > 0 else ce
         rest = text[p:u1]
         rest_s = rest.lstrip(" ,")
-        # post-posed: 'Y, X said.' / '"Q," X said.'
-        if not rest_s or rest_s[0] in ".!?" or rest_s.startswith(("...", "…")) or (
-            rest.startswith(",") and not rest_s[:1].isalpha() and rest_s[:1] not in '"“«'
-        ) or rest.startswith(("—", " —", " –")):
-            return self.postposed(text, s0, cs, cue_end, u0, lo, quotes, prev_quote, stop_pos, stop_tok, role, 0.9)
+        # post-posed: 'Y, X said.' / 'Y, X said, but ...'
+        if (
+            not rest_s
+            or rest_s[0] in ".!?;)"
+            or rest_s.startswith(("...", "…"))
+            or rest.startswith(("—", " —", " –", " -"))
+            or (rest.startswith(",") and (not rest_s[:1].isalpha() and rest_s[:1] not in '"“«'))
+            or (
+                rest.startswith(",")
+                and re.match(r"(?:but|and|adding|before|after|as|while|when|which|though|although)\b", rest_s)
+            )
+        ):
+            if verb.cls != "speech" or verb.frame == "quote":
+                return None
+            return self.postposed(text, s0, s1, cs, cue_end, u0, u1, lo, stop_pos, stop_tok, role, 0.9)
         span = self.after_cue_content(text, verb, p, u1, quotes, qstarts, ce)
         if span is None:
-            # 'Y, X said, adding ...' or a comma after the verb: content before
             if rest.startswith(",") and stop_tok == ",":
-                return self.postposed(text, s0, cs, cue_end, u0, lo, quotes, prev_quote, stop_pos, stop_tok, role, 0.7)
+                return self.postposed(text, s0, s1, cs, cue_end, u0, u1, lo, stop_pos, stop_tok, role, 0.7)
             return None
         (c0, c1), kind, qi = span
         conf = 0.9 if kind == "direct" else (0.8 if verb.cls == "speech" else 0.6)
@@ -544,10 +764,10 @@ class Extractor:
         q = p
         while q < n and text[q] in " ,:\t\n":
             q += 1
-        if q < n and text[q] in '"“«„':
+        if q < n and text[q] in '"“«„‘':
             k = bisect.bisect_left(qstarts, q)
             if k < len(quotes) and quotes[k][0] == q:
-                qs, qe, trunc = quotes[k]
+                qs, qe, _trunc = quotes[k]
                 # a quote that is only part of the clause ('said a "more general reflection" is needed')
                 after = text[qe + 1 : qe + 4] if qe < n else ""
                 tail = text[qe + 1 : u1].strip() if qe < n else ""
@@ -556,11 +776,13 @@ class Extractor:
                     return (sp, "indirect", -1) if sp else None
                 sp = self.trim(text, qs + 1, qe)
                 return (sp, "direct", k) if sp else None
+        if verb.frame == "quote":
+            return None
         m = THAT_RE.match(text, p, u1)
         if m:
             sp = self.content_to_end(text, m.end(), max(u1, m.end()))
             return (sp, "indirect", -1) if sp else None
-        if q < n and text[q - 1 : q] == ":" or text[p:q].strip() == ":":
+        if (q < n and text[q - 1 : q] == ":") or text[p:q].strip() == ":":
             sp = self.content_to_end(text, q, u1)
             return (sp, "indirect", -1) if sp else None
         if q >= u1:
@@ -569,11 +791,19 @@ class Extractor:
         if first is None:
             return None
         fl = first.group().lower()
-        if fl in PREPS or fl in ("to", "of", "about", "as", "so", "not", "no", "and", "or", "but"):
-            return None
+        if fl in PREPS or fl in ("to", "of", "about", "as", "so", "not", "and", "or", "but", "using", "how"):
+            nxt = TOKEN_RE.match(text, first.end() + 1) if first.end() < u1 else None
+            quantity = nxt is not None and (nxt.group().lower() in ("least", "most") or nxt.group()[0].isdigit())
+            if not (quantity and fl in ("at", "about", "over", "under", "around", "nearly", "almost")):
+                return None
+        if fl in NP_OBJECTS:
+            return None  # 'claimed responsibility for the attack
         if verb.frame == "clause":
             if q > ce and text[ce:q].strip() == "," and fl not in SUBJ_PRON and not first.group()[0].isupper():
                 return None
+            sp = self.content_to_end(text, q, u1)
+            return (sp, "indirect", -1) if sp else None
+        if self.clause_follows(text, q, u1):
             sp = self.content_to_end(text, q, u1)
             return (sp, "indirect", -1) if sp else None
         if verb.frame == "np":
@@ -582,31 +812,56 @@ class Extractor:
             return (sp, "indirect", -1) if sp else None
         return None
 
-    def postposed(self, text, s0, cs, cue_end, u0, lo, quotes, prev_quote, stop_pos, stop_tok, role, conf):
-        """'Y, X said' or '"Q," X said': the content is before the speaker."""
-        if prev_quote >= 0:
-            qs, qe, trunc = quotes[prev_quote]
-            between = text[qe + 1 : s0] if qe < len(text) else ""
-            if between.strip(" ,—–-") == "" or (role is not None):
-                sp = self.trim(text, qs + 1, qe)
-                if sp:
-                    return Claim(s0, self._speaker_end(text, s0, cs), cs, cue_end, sp[0], sp[1], "direct", conf, role,
-                                 prev_quote, trunc)
+    def clause_follows(self, text: str, q: int, u1: int) -> bool:
+        """Does a clause without 'that' start at ``q``? ('found only a quarter of voters favoured ...')."""
+        toks = self.tokens(text, q, min(u1, q + 160))
+        for k, t in enumerate(toks[:14]):
+            low = t.low
+            if k == 0:
+                if not t.text[0].isalnum() and t.text not in '"“':
+                    return False
+                if low in WH_WORDS:
+                    return True  # 'explained how ...', 'noted what began as ...'
+                if t.text.islower() and (low in IRREGULAR_PAST or (low.endswith("ed") and len(low) > 4)):
+                    return False  # a verb with no subject: '... Wikinews observed took out their phones'
+                continue
+            if low in ("that", "which", "who", "where", "when", ",", ";", ":", "(", "to"):
+                return False
+            if low in FINITE or (low in IRREGULAR_PAST and toks[k - 1].low not in DETS):
+                return True
+            if (
+                t.text.islower()
+                and low.endswith("ed")
+                and len(low) > 4
+                and toks[k - 1].low not in DETS
+                and toks[k - 1].low not in PREPS
+                and toks[k - 1].low not in FINITE
+            ):
+                return k > 1
+        return False
+
+    def postposed(self, text, s0, s1, cs, cue_end, u0, u1, lo, stop_pos, stop_tok, role, conf):
+        """'Y, X said': the content is the clause before the speaker."""
         if stop_tok != "," and not (role and text[lo:s0].rstrip().endswith(",")):
             return None
         comma = text.rfind(",", lo, s0)
         if comma < 0:
             return None
-        if role is not None:  # 'Y, Name, role, said' -> content ends before the name
-            comma = text.rfind(",", lo, min(s0, stop_pos + 1))
+        if role is not None:  # 'Y, role, Name said' / 'Y, Name, role, said' -> content before both
+            r0 = text.rfind(role, lo, cs)
+            comma = text.rfind(",", lo, min(s0, r0) if r0 >= 0 else s0)
+            if comma < 0:
+                return None
         sp = self.trim(text, lo, comma)
         if not sp:
             return None
-        return Claim(s0, self._speaker_end(text, s0, cs), cs, cue_end, sp[0], sp[1], "indirect", conf - 0.05, role)
-
-    def _speaker_end(self, text: str, s0: int, cs: int) -> int:
-        np = self.left_np(text, s0, cs)
-        return np[1] if np and np[1] > s0 else cs
+        # 'The suspect, police said, fled on foot': an interrupted clause spans the whole sentence
+        m = INTERRUPTED_RE.match(text, cue_end, u1)
+        if m and comma == text.rfind(",", lo, s0) and role is None:
+            whole = self.content_to_end(text, lo, u1)
+            if whole:
+                return Claim(s0, s1, cs, cue_end, whole[0], whole[1], "indirect", conf - 0.2, role)
+        return Claim(s0, s1, cs, cue_end, sp[0], sp[1], "indirect", conf - 0.05, role)
 
     def inverted(self, text, verb, cs, ce, u0, u1, lo, stop_pos, quotes, prev_quote) -> Claim | None:
         """'"Q," said X' / 'Y, added X': the speaker follows the verb, the content precedes it."""
@@ -619,8 +874,13 @@ class Extractor:
         s0, s1 = sp
         if not self.valid_speaker(text, s0, s1):
             return None
+        nxt = TOKEN_RE.match(text, s1 + len(text[s1:u1]) - len(text[s1:u1].lstrip())) if s1 < u1 else None
+        if nxt is not None:
+            w = nxt.group()
+            if w.islower() and (w in VERB_STOP or w in self.lex.verbs or w not in PREPS | AFTER_SPEAKER):
+                return None  # 'says they are ...' is a clause, not an inverted speaker
         role = None
-        m = re.compile(r",\s+((?:the\s+|a\s+|an\s+)?[a-z][^,.;:]{2,80}?)(?=[,.;]|$)").match(text, s1, u1)
+        m = ROLE_AFTER_RE.match(text, s1, u1)
         if m and self.looks_like_role(text, m.start(1), m.end(1)):
             role = m.group(1)
         if prev_quote >= 0 and text[quotes[prev_quote][1] + 1 : cs].strip(" ,—–-") == "":
@@ -645,6 +905,10 @@ class Extractor:
 
     # ------------------------------------------------------------------ phrases
     def phrase_claim(self, text, word, cs, ce, u0, u1, quotes, qstarts) -> Claim | None:
+        """'according to X', 'as reported by X', 'citing X': the speaker follows the phrase."""
+        before = text[u0:cs].rstrip()
+        if word in ("citing", "quoting") and not before.endswith(","):
+            return None  # 'Citing privacy rules, officials ...' gives a reason, not a source
         p = ce
         while p < u1 and text[p].isspace():
             p += 1
@@ -656,17 +920,16 @@ class Extractor:
             return None
         role = None
         after = s1
-        m = re.compile(r",\s+((?:the\s+|a\s+|an\s+)?[a-z][^,.;:]{2,80}?)(?=[,.;]|$)").match(text, s1, u1)
+        m = ROLE_AFTER_RE.match(text, s1, u1)
         if m and self.looks_like_role(text, m.start(1), m.end(1)):
             role = m.group(1)
             after = m.end()
-        # appositive name after a role: 'according to the team's coach, Alireza Mehraban,'
-        m2 = re.compile(r",\s+((?:[A-Z][\w'’.-]+\s+){1,3}[A-Z][\w'’.-]+)\s*,").match(text, s1, u1)
-        if m2 and self.looks_like_role(text, s0, s1):
+        # a name after a role: 'according to the team's coach, Alireza Mehraban, ...'
+        m2 = NAME_AFTER_RE.match(text, s1, u1)
+        if m2 and self.looks_like_role(text, s0, s1, strict=True):
             role = text[s0:s1]
             s0, s1 = m2.start(1), m2.end(1)
             after = m2.end() - 1
-        before = text[u0:cs].rstrip()
         lead = before.lower().rstrip(",")
         at_start = (
             not lead
@@ -674,34 +937,35 @@ class Extractor:
             or lead in ("but", "and", "so", "that", "however")
             or before.endswith(('"', "“", "'"))
         )
-        kind = "according_to"
         if at_start:
             q = after
             while q < u1 and text[q] in " ,":
                 q += 1
             c = self.content_to_end(text, q, u1)
         else:
-            if word in ("citing", "quoting") and not before.endswith(","):
-                return None
-            start = u0
-            # 'Wikinews has learned that according to X, ...' handled above; here: 'Y, according to X'
-            c = self.trim(text, start, len(before) + u0 if before else cs)
-            if c is None or c[1] > cs:
-                c = self.trim(text, start, cs)
+            c = self.trim(text, u0, cs)
             # a quote right before the phrase: the content is the quote
             k = bisect.bisect_right(qstarts, cs) - 1
             if k >= 0 and quotes[k][1] < cs and text[quotes[k][1] + 1 : cs].strip(" ,") == "":
-                if quotes[k][0] <= (c[0] if c else cs) + 1:
-                    c = self.trim(text, quotes[k][0] + 1, quotes[k][1]) or c
+                c = self.trim(text, quotes[k][0] + 1, quotes[k][1]) or c
+            if (
+                c is not None
+                and word in ("citing", "quoting")
+                and (self.lex.cue_re.search(text, c[0], c[1]) or len(text[c[0] : c[1]].split()) < 3)
+            ):
+                return None  # the clause before has its own source, or is only a subject ('X, citing Y, said')
         if c is None:
             return None
-        return Claim(s0, s1, cs, ce, c[0], c[1], kind, 0.85, role)
+        return Claim(s0, s1, cs, ce, c[0], c[1], "according_to", 0.85, role)
 
     # ------------------------------------------------------------------ quotes without a verb
     def quote_claims(self, text, quotes, units, claims, used_quotes) -> None:
         n = len(text)
+        unit_set = set(units)
         by_quote = {c.quote: c for c in claims if c.quote >= 0}
         for k, (qs, qe, trunc) in enumerate(quotes):
+            if k >= self.max_cues:
+                break
             if k in used_quotes:
                 continue
             inner = self.trim(text, qs + 1, qe)
@@ -714,34 +978,59 @@ class Extractor:
             if j >= 0 and text[j] == ":":
                 k0 = bisect.bisect_right(units, j) - 1
                 np = self.left_np(text, units[k0], j)
-                if np and np[0] < np[1] and self.valid_speaker(text, np[0], np[1]) and (
-                    text[np[0]].isupper() or text[np[0] : np[1]].lower().split()[-1] in self.lex.roles
+                head = text[np[0] : np[1]].split()[-1] if np and np[0] < np[1] else ""
+                if (
+                    head
+                    and self.valid_speaker(text, np[0], np[1])
+                    and (head[0].isupper() or head.lower() in self.lex.roles or head.lower() in self.lex.groups)
+                    and np[1] - np[0] < 80
                 ):
-                    if np[1] - np[0] < 80:
-                        claims.append(Claim(np[0], np[1], j, j + 1, inner[0], inner[1], "direct", 0.6, None, k, trunc))
-                        used_quotes.add(k)
-                        continue
+                    claims.append(Claim(np[0], np[1], j, j + 1, inner[0], inner[1], "direct", 0.6, None, k, trunc))
+                    used_quotes.add(k)
+                    continue
             # '"Q" — X'
-            m = re.compile(r"[\s,]*(?:—|–|--|-)\s*").match(text, qe + 1) if qe < n else None
+            m = DASH_RE.match(text, qe + 1, min(n, qe + 40)) if qe < n else None
             if m and m.end() > qe + 1:
                 sp = self.right_np(text, m.end(), n)
                 if sp and text[sp[0]].isupper() and self.valid_speaker(text, sp[0], sp[1]):
                     tail = text[sp[1] : sp[1] + 2]
                     if not tail.strip() or tail[0] in ",.;)":
                         claims.append(
-                            Claim(sp[0], sp[1], m.start() + len(m.group()) - len(m.group().lstrip(" ,")), m.end(),
-                                  inner[0], inner[1], "direct", 0.6, None, k, trunc)
+                            Claim(
+                                sp[0],
+                                sp[1],
+                                m.start() + len(m.group()) - len(m.group().lstrip(" ,\t")),
+                                m.start() + len(m.group().rstrip(" \t")),
+                                inner[0],
+                                inner[1],
+                                "direct",
+                                0.6,
+                                None,
+                                k,
+                                trunc,
+                            )
                         )
                         used_quotes.add(k)
                         continue
             # split quote: '"Q1," X said, "Q2."' or '"Q1," X said. "Q2."'
             prev = by_quote.get(k - 1)
-            if prev is not None:
-                gap = text[quotes[k - 1][1] + 1 : qs]
-                if prev.cue_end <= qs and len(gap) < 120 and prev.speaker_end <= qs:
+            if prev is not None and (qs in unit_set or TO_QUOTE_RE.fullmatch(text, prev.cue_end, qs)):
+                gap = qs - quotes[k - 1][1] - 1
+                if prev.cue_end <= qs and gap < 120 and prev.speaker_end <= qs:
                     claims.append(
-                        Claim(prev.speaker_start, prev.speaker_end, prev.cue_start, prev.cue_end, inner[0], inner[1],
-                              "direct", 0.55, prev.role, k, trunc)
+                        Claim(
+                            prev.speaker_start,
+                            prev.speaker_end,
+                            prev.cue_start,
+                            prev.cue_end,
+                            inner[0],
+                            inner[1],
+                            "direct",
+                            0.55,
+                            prev.role,
+                            k,
+                            trunc,
+                        )
                     )
                     used_quotes.add(k)
                     by_quote[k] = claims[-1]
@@ -753,54 +1042,139 @@ class Extractor:
         words = text[s0:s1].split()
         if not words:
             return False
+        if words[-1].isupper() and len(words[-1]) > 1 and words[-1].isalpha():
+            return len(words) <= 3  # an acronym: 'WHO', 'the NIS'
         head = words[-1].lower().strip(".,")
         first = words[0].lower()
         if head in DETS or head in PREPS or head in CLAUSE_STOP or head in OBJ_PRON:
             return False
-        if head in ("there", "here", "this", "it's", "what", "all", "one", "none", "nobody", "everyone", "someone",
-                    "anyone", "something", "nothing", "everything", "which", "who"):
+        if head in (
+            "there",
+            "here",
+            "this",
+            "it's",
+            "what",
+            "all",
+            "one",
+            "none",
+            "nobody",
+            "everyone",
+            "someone",
+            "anyone",
+            "something",
+            "nothing",
+            "everything",
+            "which",
+            "who",
+        ):
             return head == "one" and len(words) > 1
         if not any(ch.isalpha() for ch in head):
             return False
         if first in ("to", "of", "not"):
             return False
-        if len(words) == 1 and head in ("you", "they've", "i'm"):
-            return False
-        return True
+        return not any(w.lower() in ("you", "you'd", "you've", "they've", "i'm", "we're") for w in words)
 
     def looks_like_name(self, text: str, s0: int, s1: int) -> bool:
         words = text[s0:s1].split()
-        return 0 < len(words) <= 5 and all(w[0].isupper() or w.lower() in ("al", "bin", "de", "van", "von", "la", "el") for w in words)
+        return 0 < len(words) <= 5 and all(
+            w[0].isupper() or w.lower() in ("al", "bin", "de", "van", "von", "la", "el") for w in words
+        )
 
-    def looks_like_role(self, text: str, s0: int, s1: int) -> bool:
-        words = [w.lower().strip(".,") for w in text[s0:s1].split()]
+    def looks_like_role(self, text: str, s0: int, s1: int, strict: bool = False) -> bool:
+        words = [w.lower().strip(".,").replace("’", "'").removesuffix("'s") for w in text[s0:s1].split()]
         if not words or len(words) > 14:
             return False
         lex = self.lex
+        if strict:
+            return words[-1] in lex.roles
         if any(w in lex.roles or w in lex.titles for w in words):
             return True
         return words[0] in ("the", "a", "an", "of", "for") and any(w in lex.bodies for w in words)
 
     def appositive(self, text: str, lo: int, comma: int) -> tuple[int, int, str] | None:
-        """'Name, role, said' or 'role, Name, said' ending with the comma at ``comma``."""
-        inner = self.left_np_until_comma(text, lo, comma)
-        if inner is None:
-            return None
-        a0, a1, c2 = inner  # segment between the two commas, and the first comma
-        name = self.left_np(text, lo, c2)
-        if name is None or name[0] == name[1]:
-            return None
-        n0, n1 = name[0], name[1]
-        seg = text[a0:a1]
-        if self.looks_like_name(text, n0, n1) or text[n1 - 1 : n1].isupper():
-            first = seg.split()[0] if seg.split() else ""
-            if first[:1].islower() or first.lower() in DETS or self.looks_like_role(text, a0, a1) or (
-                len(seg) <= 4 and seg.isupper()
+        """'Name, role, said' / 'role, Name, said' / 'Name, in remarks to TV, said'.
+
+        ``comma`` is the comma right before the verb. Up to three comma-separated segments are
+        read back from it; the first phrase that looks like a name followed by role-like or
+        prepositional segments is the speaker, and those segments are its role.
+        """
+        segs: list[tuple[int, int]] = []
+        right = comma
+        first_comma = -1
+        fallback: tuple[int, int, str | None] | None = None
+        for _ in range(3):
+            inner = self.left_np_until_comma(text, lo, right)
+            if inner is None:
+                break
+            a0, a1, c2 = inner
+            segs.insert(0, (a0, a1))
+            first_comma = c2
+            name = self.left_np(text, lo, c2)
+            if name is None or name[0] == name[1]:
+                right = c2
+                continue
+            n0, n1 = name[0], name[1]
+            self._after_role = False
+            ok = True
+            for x0, x1 in segs:
+                if not self.role_or_aside(text, x0, x1):
+                    ok = False
+                    break
+                self._after_role = True
+            if self.is_nameish(text, n0, n1) and ok:
+                role = text[segs[0][0] : segs[-1][1]]
+                if not self.looks_like_role(text, segs[0][0], segs[0][1]) or role.split()[0].lower() in ASIDES:
+                    role = None  # an aside ('who asked not to be named', 'in remarks to TV'), not a role
+                found = (n0, n1, role)
+                cand = [w.lower() for w in text[n0:n1].split()]
+                role_phrase = (cand[0] in self.lex.roles or cand[0] in self.lex.titles) and any(
+                    w in ("of", "for", "at", "to", "in") for w in cand[1:3]
+                )
+                if not (role_phrase and text.rfind(",", lo, n0) >= 0):
+                    return found
+                # 'Name, Director of X, and Chairman of Y, says': the 'name' found is a role; read on
+                if fallback is None:
+                    fallback = found
+            right = c2
+        if fallback is not None:
+            return fallback
+        if len(segs) == 1 and first_comma >= 0:
+            a0, a1 = segs[0]
+            name = self.left_np(text, lo, first_comma)
+            if (
+                name
+                and name[0] < name[1]
+                and self.looks_like_name(text, a0, a1)
+                and self.looks_like_role(text, name[0], name[1])
             ):
-                return (n0, n1, seg)
-        if self.looks_like_name(text, a0, a1) and self.looks_like_role(text, n0, n1):
-            return (a0, a1, text[n0:n1])
+                return (a0, a1, text[name[0] : name[1]])
         return None
+
+    def is_nameish(self, text: str, s0: int, s1: int) -> bool:
+        words = text[s0:s1].split()
+        if not words:
+            return False
+        head = words[-1].lower().removesuffix("'s").removesuffix("’s")
+        lex = self.lex
+        return not words[-1].islower() or head in lex.roles or head in lex.bodies or head in lex.groups
+
+    def role_or_aside(self, text: str, s0: int, s1: int) -> bool:
+        seg = text[s0:s1]
+        words = seg.split()
+        if not words:
+            return False
+        first = words[0].lower()
+        if first in PREPS or first in ("of", "to", "speaking", "who", "which", "and"):
+            return True
+        if (len(seg) <= 4 and seg.isupper()) or seg.isdigit():
+            return True  # 'Tom Molomby, SC, said', 'John Carter, 45, said'
+        if words[0][:1].islower() or first in DETS:
+            return True
+        if len(words) <= 3 and all(w[:1].isupper() for w in words) and s0 > 0 and self._after_role:
+            return True  # 'curator at the University of Arkansas, Fayetteville,'
+        return self.looks_like_role(text, s0, s1) or (
+            len(words) <= 3 and all(w[:1].isupper() for w in words) and fold_place(seg) in self.lex.places
+        )
 
     def left_np_until_comma(self, text: str, lo: int, comma: int) -> tuple[int, int, int] | None:
         c2 = text.rfind(",", lo, comma)
@@ -814,25 +1188,50 @@ class Extractor:
         return (a0, a1, c2)
 
     # ------------------------------------------------------------------ post-processing
-    @staticmethod
-    def dedupe(claims: list[Claim]) -> list[Claim]:
+    def dedupe(self, text: str, claims: list[Claim]) -> list[Claim]:
+        """Drop duplicates and reports nested in another speaker's indirect content.
+
+        Claims are sorted by position and their spans are bounded (``MAX_SPAN``), so each one is
+        compared with its neighbours only: linear in the number of claims.
+        """
         out: list[Claim] = []
         for c in claims:
             dup = False
-            for o in out:
+            for o in out[-NEAR:]:
                 same_sp = o.speaker_start == c.speaker_start and o.speaker_end == c.speaker_end
                 overlap = min(o.content_end, c.content_end) - max(o.content_start, c.content_start)
-                if same_sp and overlap > 0 and o.cue_start == c.cue_start:
-                    dup = True
-                    break
-                if o.cue_start == c.cue_start and o.cue_end == c.cue_end:
+                if (same_sp and overlap > 0 and o.cue_start == c.cue_start) or (
+                    o.cue_start == c.cue_start and o.cue_end == c.cue_end and (overlap > 0 or o.quote == c.quote)
+                ):
                     dup = True
                     break
             if not dup:
                 out.append(c)
-        return out
+        # a report inside the content of another speaker's indirect claim stays in that content
+        # ('X said the results confirm Y'), except under a sourcing phrase ('according to A, B said C')
+        nested = set()
+        for i, c in enumerate(out):
+            for o in out[max(0, i - NEAR) : i + NEAR]:
+                if o is c or o.kind != "indirect":
+                    continue
+                if o.content_start < c.speaker_start < o.content_end:
+                    # 'A said X, but B says Y': two coordinated reports, cut the first at the comma
+                    m = COORD_END_RE.search(text, max(o.content_start, c.speaker_start - 16), c.speaker_start)
+                    if m:
+                        o.content_end = m.start()
+                        while o.content_end > o.content_start and text[o.content_end - 1].isspace():
+                            o.content_end -= 1
+                        continue
+                if c.kind == "according_to":
+                    continue
+                if o.content_start <= c.cue_start < o.content_end and (
+                    o.content_start <= c.speaker_start < o.content_end or c.pronoun is not None
+                ):
+                    nested.add(i)
+                    break
+        return [c for i, c in enumerate(out) if i not in nested]
 
-    def resolve_pronouns(self, text: str, claims: list[Claim]) -> None:
+    def resolve_pronouns(self, text: str, claims: list[Claim], quotes) -> None:
         """Resolve a pronoun speaker to the nearest earlier speaker or name in the snippet."""
         for idx, c in enumerate(claims):
             low = text[c.speaker_start : c.speaker_end].lower()
@@ -841,8 +1240,13 @@ class Extractor:
             person = low in PERSON_PRON
             target = None
             best = -1
-            for o in claims:
-                if o is c or o.speaker_start >= c.speaker_start or o.pronoun:
+            for o in claims[max(0, idx - NEAR) : idx + NEAR]:
+                if (
+                    o is c
+                    or o.speaker_start >= c.speaker_start
+                    or o.pronoun
+                    or o.speaker_start < c.speaker_start - MAX_SPAN
+                ):
                     continue
                 o_low = text[o.speaker_start : o.speaker_end].lower()
                 if o_low in SUBJ_PRON:
@@ -851,7 +1255,7 @@ class Extractor:
                     best = o.speaker_start
                     target = (o.speaker_start, o.speaker_end, o.role)
             if target is None and person:
-                target = self.last_person_mention(text, c.speaker_start)
+                target = self.last_person_mention(text, c.speaker_start, quotes)
             if target is None:
                 continue
             # a pronoun inside the content of a claim by the same speaker is a nested thought
@@ -874,24 +1278,39 @@ class Extractor:
             return False
         if all(w.isupper() and len(w) > 1 for w in caps[-1:]):
             return False
-        return " ".join(caps[-2:]).lower() not in self.lex.places and caps[-1].lower().rstrip("'s") not in self.lex.places
+        return (
+            " ".join(caps[-2:]).lower() not in self.lex.places
+            and caps[-1].lower().removesuffix("'s") not in self.lex.places
+        )
 
-    _NAME_RE = re.compile(r"(?<![\w'’])(?:[A-Z][a-z'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z'’\-]+|[A-Z]\.|al-[A-Z][a-z]+)){1,3}")
+    _NAME_RE = re.compile(
+        r"(?<![\w'’])(?:[A-Z][a-z'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z'’\-]+|[A-Z]\.|al-[A-Z][a-z]+)){1,3}"
+    )
 
-    def last_person_mention(self, text: str, before: int) -> tuple[int, int, str | None] | None:
+    def last_person_mention(self, text: str, before: int, quotes=()) -> tuple[int, int, str | None] | None:
         best = None
-        for m in self._NAME_RE.finditer(text, 0, before):
+        starts = self._qstarts
+        for m in self._NAME_RE.finditer(text, max(0, before - MAX_SPAN), before):
+            k = bisect.bisect_right(starts, m.start()) - 1
+            if k >= 0 and quotes[k][0] < m.start() < quotes[k][1]:
+                continue
             s = m.group()
             words = s.split()
             # drop a sentence-initial or title word
-            while words and (words[0].lower().strip(".") in self.lex.titles or words[0].lower() in DETS or words[0].lower() in LEAD_DROP):
+            while words and (
+                words[0].lower().strip(".") in self.lex.titles
+                or words[0].lower() in DETS
+                or words[0].lower() in LEAD_DROP
+            ):
                 words = words[1:]
             if len(words) < 2:
                 continue
             name = " ".join(words)
             if not self.is_person_like(name) or any(w.lower() in ("of", "the") for w in words):
                 continue
-            if name.lower() in self.lex.places or any(w.lower().rstrip("'s’") in self.lex.places for w in words):
+            if name.lower() in self.lex.places or any(
+                w.lower().removesuffix("'s").removesuffix("’s") in self.lex.places for w in words
+            ):
                 continue
             start = m.end() - len(name)
             best = (start, m.end(), None)

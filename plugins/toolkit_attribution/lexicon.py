@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-FRAMES = ("clause", "that", "np")
+FRAMES = ("clause", "that", "np", "quote")
 
 
 @dataclass(frozen=True)
@@ -39,13 +39,17 @@ class Lexicon:
     groups: frozenset[str]
     bodies: frozenset[str]
     places: frozenset[str]  # lower-cased, curly apostrophes folded
+    ambiguous: frozenset[str]  # cue forms that are also common nouns
     aliases: dict[str, list[tuple[str, str, tuple[str, ...]]]]  # key -> [(canonical, type, context)]
     cue_re: re.Pattern[str] = field(init=False)
 
     def __post_init__(self) -> None:
-        words = sorted(set(self.verbs) | set(self.phrases) | {"quoted as saying"}, key=len, reverse=True)
-        # One alternation built as a trie, so matching costs one pass whatever the lexicon's size.
-        self.cue_re = re.compile(r"(?<![\w'’-])(?:" + _trie_regex(words) + r")(?![\w'’-])", re.IGNORECASE)
+        # Verbs match in lower case only ('the United States' is no cue); sourcing phrases may also
+        # open a sentence ('According to ...'). One alternation built as a trie: one pass per text.
+        words = set(self.verbs) | set(self.phrases) | {"quoted as saying"}
+        words |= {p[:1].upper() + p[1:] for p in self.phrases}
+        ordered = sorted(words, key=len, reverse=True)
+        self.cue_re = re.compile(r"(?<![\w'’-])(?:" + _trie_regex(ordered) + r")(?![\w'’-])")
 
 
 def fold(s: str) -> str:
@@ -67,7 +71,7 @@ def _trie_regex(words: list[str]) -> str:
     trie: dict[str, Any] = {}
     for w in words:
         node = trie
-        for ch in w.lower():
+        for ch in w:
             node = node.setdefault(ch, {})
         node[""] = True
 
@@ -196,5 +200,6 @@ def build_lexicon(
         groups=frozenset(g.lower() for g in lex["groups"]),
         bodies=frozenset(b.lower() for b in lex["bodies"]),
         places=frozenset(fold(p) for p in lex["places"]),
+        ambiguous=frozenset(a.lower() for a in cue_data.get("ambiguous", ())),
         aliases=table,
     )

@@ -1,4 +1,17 @@
-"""The ``dedup`` analysis: exact, near and paraphrase duplicates, one representative per cluster."""
+"""The ``dedup`` analysis: exact, near and paraphrase duplicates, one representative per cluster.
+
+Pipeline: normalise every text (:mod:`toolkit_dedup.normalize`) and group equal keys (``exact``);
+MinHash signatures of the distinct keys, LSH bands, verified candidate edges and cut-off prefixes
+(``near``); sentence embeddings of the near-level representatives (``paraphrase``). Each level
+clusters with union-find under a chaining guard: every member must stay similar to its cluster's
+representative, which is the earliest published member, then one not cut off, then the longest.
+
+Snippet columns: ``cluster_id`` (``"c:" + representative id``), ``representative``,
+``duplicate_of`` (the representative's id, NA for representatives), ``similarity`` to the
+representative (1 for copies with the same normalised text; near level: the larger of estimated
+character-shingle Jaccard and containment; paraphrase: embedding cosine; NA for NA text) and
+``match`` (``exact``, ``prefix``, ``near`` or ``paraphrase``: how the snippet joined).
+"""
 
 from __future__ import annotations
 
@@ -48,10 +61,10 @@ class DedupParams:
 
     level: Literal["exact", "near", "paraphrase"] = "near"
     threshold: float = 0.5
-    guard: float = 0.3
+    guard: float = 0.5
     containment: float = 0.85
     min_words: int = 3
-    min_prefix_words: int = 5
+    min_prefix_words: int = 4
     shingle: int = 5
     num_perm: int = 128
     bands: int = 32
@@ -158,8 +171,20 @@ def dedup(frame: pd.DataFrame, params: DedupParams, context: Context) -> Output:
             out = np.zeros(len(x))
             xi, yi = x[inside], y[inside]
             jac = minhash.estimated_jaccard(sig, xi, yi)
-            cont = minhash.containment(jac, counts[xi], counts[yi])
-            out[inside] = np.where(node_cut[xi], np.maximum(jac, cont), jac)
+            # A member whose shingles sit inside the representative (an outlet's shorter copy, a
+            # cut-off) is as close to it as a copy: the larger of Jaccard and containment.
+            cont = minhash.containment(jac, np.minimum(counts[xi], counts[yi]), np.maximum(counts[xi], counts[yi]))
+            sim = np.maximum(jac, cont)
+            # Members far shorter than the representative (a cut-off, a copy without the
+            # representative's extra sentence): the estimate is too noisy, count exactly.
+            check = np.flatnonzero(sim < params.guard)
+            if len(check):
+                xs, ys = xi[check], yi[check]
+                small = np.where(counts[xs] <= counts[ys], xs, ys)
+                big = np.where(counts[xs] <= counts[ys], ys, xs)
+                exact = minhash.exact_containment(uniq, small, big, params.shingle, params.seed)
+                sim[check] = np.maximum(sim[check], exact)
+            out[inside] = sim
             return out
 
         rep, sim = guarded_clusters(n_nodes, ea, eb, node_rep, key_similarity, params.guard)
@@ -264,9 +289,7 @@ def _near_edges(
     return np.concatenate([ea, pa_]), np.concatenate([eb, pb_]), kinds
 
 
-def _prefix_edges(
-    keys: pa.Array, cut: np.ndarray, words: np.ndarray, min_words: int
-) -> tuple[np.ndarray, np.ndarray]:
+def _prefix_edges(keys: pa.Array, cut: np.ndarray, words: np.ndarray, min_words: int) -> tuple[np.ndarray, np.ndarray]:
     """A cut-off key that is a word-boundary prefix of a longer key joins the first such key."""
     want = np.flatnonzero(cut & (words >= min_words))
     if len(want) == 0:
@@ -276,12 +299,10 @@ def _prefix_edges(
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     src, dst = [], []
-    all_keys = keys.to_pylist()
-    for i in want.tolist():
-        k = all_keys[i]
+    for i, k in zip(want.tolist(), keys.take(pa.array(want)).to_pylist(), strict=True):
         probe = k + " "
         j = bisect.bisect_left(sorted_keys, probe, lo=int(rank[i]))
-        if j < len(sorted_keys) and sorted_keys[j].startswith(probe):
+        if j < len(sorted_keys) and sorted_keys[j].startswith(probe) and 2 * len(k) >= len(sorted_keys[j]):
             src.append(i)
             dst.append(int(order[j]))
     return np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)

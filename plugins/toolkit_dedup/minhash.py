@@ -143,14 +143,17 @@ def _densify(sig: np.ndarray, probe: np.ndarray) -> None:
     flat[cells] = flat[rows + first[rows // m]]
 
 
-def band_keys(sig: np.ndarray, bands: int, rows: int, seed: int = 1) -> Iterator[np.ndarray]:
-    """One uint64 key per row and band (a partition-local step)."""
+def band_keys(
+    sig: np.ndarray, bands: int, rows: int, seed: int = 1, idx: np.ndarray | None = None
+) -> Iterator[np.ndarray]:
+    """One uint64 key per row (of ``idx``, default all) and band (a partition-local step)."""
     mult = _multipliers(rows, seed + 17)
+    n = len(sig) if idx is None else len(idx)
     for b in range(bands):
-        block = sig[:, b * rows : (b + 1) * rows].astype(np.uint64)
-        key = np.full(len(sig), np.uint64(b + 1), dtype=np.uint64)
+        cols = sig[:, b * rows : (b + 1) * rows] if idx is None else sig[idx, b * rows : (b + 1) * rows]
+        key = np.full(n, np.uint64(b + 1), dtype=np.uint64)
         for j in range(rows):
-            key ^= block[:, j] * mult[j]
+            key ^= cols[:, j].astype(np.uint64) * mult[j]
             key = _mix64(key)
         yield key
 
@@ -166,9 +169,12 @@ def band_candidates(
     idx = np.arange(n, dtype=np.int64) if active is None else np.flatnonzero(active)
     if len(idx) < 2:
         return
-    sub = sig[idx]
-    for key in band_keys(sub, bands, rows, seed):
-        order = np.argsort(key, kind="stable")
+    rng = np.random.default_rng(seed + 101)
+    for key in band_keys(sig, bands, rows, seed, idx=None if active is None else idx):
+        # A fresh random order per band picks a different bucket head each time, so one member
+        # that collides with everything but verifies against nothing cannot starve a bucket.
+        perm = rng.permutation(len(key))
+        order = perm[np.argsort(key[perm], kind="stable")]
         ks = key[order]
         new = np.empty(len(ks), dtype=bool)
         new[0] = True
@@ -180,7 +186,7 @@ def band_candidates(
         yield idx[order[head[member]]], idx[order[member]]
 
 
-def estimated_jaccard(sig: np.ndarray, a: np.ndarray, b: np.ndarray, batch: int = 262_144) -> np.ndarray:
+def estimated_jaccard(sig: np.ndarray, a: np.ndarray, b: np.ndarray, batch: int = 32_768) -> np.ndarray:
     """Fraction of equal signature bins for each pair ``(a[i], b[i])``."""
     out = np.empty(len(a), dtype=np.float64)
     m = sig.shape[1]
@@ -190,8 +196,41 @@ def estimated_jaccard(sig: np.ndarray, a: np.ndarray, b: np.ndarray, batch: int 
     return out
 
 
-def containment(jac: np.ndarray, n_small: np.ndarray, n_big: np.ndarray) -> np.ndarray:
-    """Estimated share of the smaller set inside the larger from Jaccard and the set sizes."""
+def containment(jac: np.ndarray, n_small: np.ndarray, n_big: np.ndarray, min_ratio: float = 0.4) -> np.ndarray:
+    """Estimated share of the smaller set inside the larger from Jaccard and the set sizes.
+
+    The estimate amplifies the error of the Jaccard estimate by ``(1 + r) / r`` for a size ratio
+    ``r``; below ``min_ratio`` it is too noisy to trust and the Jaccard estimate is returned.
+    """
     n_small = np.maximum(n_small, 1)
+    n_big = np.maximum(n_big, n_small)
     inter = jac * (n_small + n_big) / (1.0 + jac)
-    return np.clip(inter / n_small, 0.0, 1.0)
+    cont = np.clip(inter / n_small, 0.0, 1.0)
+    return np.where(n_small >= min_ratio * n_big, cont, jac)
+
+
+def exact_containment(keys: pa.Array, x: np.ndarray, y: np.ndarray, k: int = 5, seed: int = 1) -> np.ndarray:
+    """Exact share of the shingles of ``keys[x[i]]`` found in ``keys[y[i]]``, for every pair ``i``."""
+    m = len(x)
+    if m == 0:
+        return np.zeros(0)
+    dx, hx = shingle_hashes(keys.take(pa.array(x)), k=k, seed=seed)
+    dy, hy = shingle_hashes(keys.take(pa.array(y)), k=k, seed=seed)
+
+    def unique_pairs(d: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        order = np.lexsort((h, d))
+        d, h = d[order], h[order]
+        keep = np.ones(len(d), dtype=bool)
+        keep[1:] = (d[1:] != d[:-1]) | (h[1:] != h[:-1])
+        return d[keep], h[keep]
+
+    dx, hx = unique_pairs(dx, hx)
+    dy, hy = unique_pairs(dy, hy)
+    d = np.concatenate([dx, dy])
+    h = np.concatenate([hx, hy])
+    order = np.lexsort((h, d))
+    d, h = d[order], h[order]
+    both = (d[1:] == d[:-1]) & (h[1:] == h[:-1])
+    inter = np.bincount(d[1:][both], minlength=m)
+    size = np.bincount(dx, minlength=m)
+    return np.where(size > 0, inter / np.maximum(size, 1), 0.0)

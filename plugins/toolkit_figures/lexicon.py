@@ -24,9 +24,7 @@ def _json(name: str) -> dict:
 def _lines(name: str) -> list[str]:
     """Non-empty lines of a word list, lower-cased; lines starting with '# ' are comments."""
     return [
-        line.strip().lower()
-        for line in _data(name).splitlines()
-        if line.strip() and not line.strip().startswith("# ")
+        line.strip().lower() for line in _data(name).splitlines() if line.strip() and not line.strip().startswith("# ")
     ]
 
 
@@ -45,6 +43,26 @@ def _alternation(words, flags_word_end: bool = True) -> str:
     """A regex alternation of literal ``words``, longest first (so 'per cent' beats 'per')."""
     ordered = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+
+
+def trie_regex(words) -> str:
+    """A regex matching exactly ``words``, written as a trie ("t(?:wo|hree|en)") so that the regex
+    engine settles each position with one character test instead of trying every word in turn."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        alts = [re.escape(ch) + build(node[ch]) for ch in sorted(k for k in node if k)]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+
+    return build(trie)
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,20 +88,21 @@ class Lexicon:
     code_prefixes: frozenset
     not_counted: frozenset
     change_verbs: frozenset
+    months: frozenset
+    weekdays: frozenset
+    sport_words: frozenset
+    capitalised_ok: frozenset
+    directions: frozenset
+    length_context: frozenset
+    skip_before_counted: frozenset
+    sign_words: frozenset
+    range_words: frozenset
+    of_head_skip: frozenset
     # compiled
     unit_re: re.Pattern
     currency_after_re: re.Pattern
     max_before_words: int
-
-
-CHANGE_VERBS = (
-    "rose rise rises rising grew grow grows growing fell fall falls falling dropped drop drops dropping "
-    "increased increase increases increasing decreased decrease decreases decreasing climbed climb climbs "
-    "jumped jump jumps surged surge surges soared soar slipped slip slid slide declined decline declines "
-    "plunged plunge plummeted tumbled raised raise raises cut cuts lowered lower lifted lift boosted boost "
-    "reduced reduce reduces revised revise changed change changes went moved move shrank shrink expanded "
-    "expand doubled tripled up down"
-).split()
+    before_suffixes: frozenset  # every word-suffix of every 'before' phrase ("to", "up to", "equal to", ...)
 
 
 @lru_cache(maxsize=16)
@@ -97,6 +116,7 @@ def build_lexicon(
     q = _json("qualifiers.json")
     cur = _json("currencies.json")
     un = _json("units.json")
+    ctx = {k: frozenset(v) for k, v in _json("context_words.json").items() if not k.startswith("_")}
 
     before: dict[str, str] = {}
     for qual, phrases in q["before"].items():
@@ -128,10 +148,10 @@ def build_lexicon(
     # Units written after a number (multi-word first). Single letters ("m", "g", "t") are read
     # only when glued to the digits (handled by the caller), so they are left out here.
     unit_surfaces = [s for s in units if len(s) > 1 or not s.isalpha()]
-    unit_re = re.compile(r"(?:\s{0,2})(" + _alternation(unit_surfaces) + r")(?![\w°%])")
+    unit_re = re.compile(r"[ \t\u00a0]{0,2}(" + trie_regex(unit_surfaces) + r")(?![\w°%])")
     adjectives = {k.lower(): v for k, v in cur["adjectives"].items()}
     currency_after_re = re.compile(
-        r"\s{0,2}(?:(" + _alternation(adjectives) + r")\s+)?(" + _alternation(words) + r")(?![\w])",
+        r"[ \t\u00a0]{0,2}(?:(" + trie_regex(adjectives) + r")[ \t]+)?(" + trie_regex(words) + r")(?![\w])",
         re.IGNORECASE,
     )
     return Lexicon(
@@ -155,8 +175,19 @@ def build_lexicon(
         stopwords=frozenset(_lines("stopwords.txt")) | {w.lower() for w in extra_stopwords},
         code_prefixes=frozenset(_lines("code_prefixes.txt")) | {w.lower() for w in extra_code_prefixes},
         not_counted=frozenset(_lines("not_counted.txt")),
-        change_verbs=frozenset(CHANGE_VERBS),
+        change_verbs=ctx["change_verbs"],
+        months=ctx["months"],
+        weekdays=ctx["weekdays"],
+        sport_words=ctx["sport_words"],
+        capitalised_ok=ctx["capitalised_ok"],
+        directions=ctx["directions"],
+        length_context=ctx["length_context"],
+        skip_before_counted=ctx["skip_before_counted"],
+        sign_words=ctx["sign_words"],
+        range_words=ctx["range_words"],
+        of_head_skip=ctx["of_head_skip"],
         unit_re=unit_re,
         currency_after_re=currency_after_re,
         max_before_words=max(len(p.split()) for p in before),
+        before_suffixes=frozenset(" ".join(p.split()[i:]) for p in before for i in range(len(p.split()))),
     )

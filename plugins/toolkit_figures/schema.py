@@ -49,5 +49,6 @@ COMPARISON_COLUMNS: dict[str, str] = {
     "topic_low": "Float64",  # smallest and largest number any figure in the topic states
     "topic_high": "Float64",
     "conflict": "boolean",  # this figure's interval is disjoint from another figure's in the topic
-    "conflicts_with": "object",  # list of the figure_ids it is disjoint from
+    "conflicts_with": "object",  # the figure_ids it is disjoint from, nearest first (at most max_listed)
+    "n_conflicts": "Int64",  # how many figures of the topic it is disjoint from
 }

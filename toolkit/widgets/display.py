@@ -8,7 +8,6 @@ A view may return a widget, a mimebundle-producing object (a chart), an object w
 
 from __future__ import annotations
 
-import html
 import warnings
 from typing import Any, Literal
 
@@ -29,6 +28,7 @@ CSS = """<style>
 .stk-badge.stk-conflict{background:#ffebe9;color:#cf222e;font-weight:bold}
 .stk-row{display:flex;flex-wrap:wrap;gap:8px}
 .stk-row>.stk-card{flex:1 1 220px;max-width:360px}
+.stk-workbench .lm-TabBar-tab{flex:0 0 auto !important;min-width:max-content !important}
 table.snippet-toolkit{border-collapse:collapse;font-size:90%}
 table.snippet-toolkit td,table.snippet-toolkit th{border:1px solid #d0d7de;padding:2px 6px;text-align:left;
  vertical-align:top}

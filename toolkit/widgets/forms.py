@@ -118,10 +118,7 @@ def params_form(params_cls: type) -> tuple[w.VBox, dict[str, FieldWidget]]:
         if not f.init:
             continue
         fields[f.name] = field_widget(f, hints.get(f.name, Any), getattr(defaults, f.name))
-    if not fields:
-        box = w.VBox([w.HTML("<i>no parameters</i>")])
-    else:
-        box = w.VBox([fw.widget for fw in fields.values()])
+    box = w.VBox([w.HTML("<i>no parameters</i>")]) if not fields else w.VBox([fw.widget for fw in fields.values()])
     return box, fields
 
 

@@ -8,6 +8,7 @@ each piece carries the classes of every span covering it. Every piece of text is
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -104,7 +105,7 @@ def highlight_text(text: Any, spans: Sequence[Span]) -> str:
         return escape(text)
     cuts = sorted({0, n, *(s for s, *_ in good), *(e for _, e, *_ in good)})
     out = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in itertools.pairwise(cuts):
         piece = escape(text[a:b])
         active = [(k, t) for s, e, k, t in good if s <= a and e >= b]
         if not active:

@@ -1,0 +1,984 @@
+"""Find the temporal expressions of one text and normalise them against a reference date.
+
+``extract(text, ref, options)`` returns :class:`Mention` records with spans into the original
+text. Resolution rules (all documented in the README of the plugin):
+
+* absolute forms (``26 December 2024``, ``2024-12-26``, ``12/26/2024``, ``March 2020``, ``2023``,
+  ``the 1990s``) need no reference;
+* a month and day with no year takes the year that puts it closest to the reference;
+* a weekday is resolved by the tense of its clause: past → the latest such day on or before the
+  reference, future → the first on or after it, present → the nearest; ``last``/``next``/``this``
+  override the tense;
+* with no reference, relative expressions keep ``X`` placeholders (``XXXX-12-26``,
+  ``XXXX-WXX-5``) or a null value, and never a guessed date.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from toolkit_timeline import dates as D
+from toolkit_timeline.grammar import Grammar, load_lexicon
+
+PODS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "overnight": "NI"}
+SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+_WORD = re.compile(r"[A-Za-z][A-Za-z’']*")
+_SPACE = re.compile(r"\s+")
+_LETTERS = re.compile(r"[a-z]+")
+_TH_BEFORE = frozenset({"on", "by", "until", "till", "since", "from", "before", "after", "through", "and", "or"})
+_TH_AFTER = frozenset({"and", "or", "to", "at", "when", "as", "after", "before", "in", "until", "through"})
+_COMMA_GAP = re.compile(r"\s{0,2},?\s{0,2}(?:on\s{1,3})?")
+_GAP_JOIN = re.compile(
+    r"\s{1,3}(?:local\s{1,3}time\s{1,3}|(?-i:[A-Z]{2,4})\s{1,3})?"
+    r"(?:(?:at|on|around|about|by|from|this|last)\s{1,3})?",
+    re.I,
+)
+
+
+_SENTENCE_END = re.compile(r"[.!?;]+[\"”’')]*\s+|\n|\)\s{0,2}[-–—]{1,2}\s|\s[-–—]{2}\s")
+_ABBREVIATIONS = frozenset(load_lexicon()["abbreviations"])
+
+
+def _is_boundary(text: str, m: re.Match[str]) -> bool:
+    if text[m.start()] != ".":
+        return True
+    word = text[max(0, m.start() - 6) : m.start()].rsplit(None, 1)[-1:] or [""]
+    w = word[0].lstrip("(\"“'").lower()
+    return not (len(w) == 1 or w in _ABBREVIATIONS)
+
+
+@dataclass(slots=True)
+class Mention:
+    start: int
+    end: int
+    value: str | None
+    granularity: str
+    date_start: date | None
+    date_end: date | None
+    relative: bool
+    kind: str
+    mod: str | None = None
+    time_of_day: str | None = None
+    timezone: str | None = None
+    event: str | None = None
+
+
+@dataclass(frozen=True)
+class Options:
+    vague: bool = False
+    present: bool = True
+    min_year: int = 1800
+    max_year: int = 2100
+    day_first: bool = False
+    default_tense: str = "past"
+
+
+# ---------------------------------------------------------------------------------------------
+# Context helpers
+
+
+class Sentences:
+    """Sentence boundaries of one text, found once (lazily) and looked up by bisection."""
+
+    __slots__ = ("_ends", "_starts", "text")
+
+    def __init__(self, text: str):
+        self.text = text
+        self._starts: list[int] | None = None
+        self._ends: list[int] = []
+
+    def _find(self) -> None:
+        text = self.text
+        starts, ends = [0], []
+        for m in _SENTENCE_END.finditer(text):
+            if _is_boundary(text, m):
+                ends.append(m.start() + (1 if text[m.start()] in ".!?;)" else 0))
+                starts.append(m.end())
+        ends.append(len(text))
+        self._starts, self._ends = starts, ends
+
+    def around(self, start: int, end: int) -> tuple[int, int]:
+        """(first, last) character of the sentence holding ``[start, end)``."""
+        if self._starts is None:
+            self._find()
+        starts, ends = self._starts, self._ends
+        i = bisect_right(starts, start) - 1  # type: ignore[arg-type]
+        j = bisect_left(ends, end)
+        return starts[max(i, 0)], ends[min(j, len(ends) - 1)]  # type: ignore[index]
+
+
+def _words_left(text: str, start: int, lo: int, n: int = 8) -> list[str]:
+    return _WORD.findall(text, max(lo, start - 90), start)[-n:][::-1]
+
+
+_NEXT_CLAUSE = (", and ", ", but ", ", while ", ", as ", ", which ", ", who ", " and then ")
+
+
+def _words_right(text: str, end: int, hi: int, n: int = 7) -> list[str]:
+    hi = min(hi, end + 80)
+    for sep in _NEXT_CLAUSE:
+        cut = text.find(sep, end, hi)
+        if cut >= 0:
+            hi = cut
+    return _WORD.findall(text, end, hi)[:n]
+
+
+def _prev_word(text: str, start: int) -> str:
+    m = _WORD.findall(text[max(0, start - 24) : start])
+    return m[-1].lower() if m else ""
+
+
+def _next_word(text: str, end: int) -> str:
+    m = _WORD.match(text[end : end + 30].lstrip(" \u00a0"))
+    return m.group().lower() if m else ""
+
+
+_CLASS_CACHE: dict[tuple[int, str], str | None] = {}
+
+
+def _base_class(w: str, g: Grammar) -> str | None:
+    """The tense a lower-cased word marks on its own (``"to"`` and ``"past?"`` need the word before)."""
+    if w.endswith("n't"):
+        base = w[:-3]
+        if base in ("wo", "will", "sha", "would"):
+            return "future"
+        if base in ("did", "was", "were", "had", "could"):
+            return "past"
+        return "present"
+    if w in g.future:
+        return "future"
+    if w == "to":
+        return "to"
+    if w in g.present:
+        return "present"
+    if w in ("been", "was", "were", "had", "did"):
+        return "past"
+    if w in g.past or (len(w) > 4 and w.endswith("ed") and w not in g.not_past_ed):
+        return "past?"  # a participle after "be" is passive: the auxiliary decides
+    return None
+
+
+def _classify(word: str, before: str, g: Grammar) -> str | None:
+    w = word.lower().replace("’", "'")
+    key = (id(g), w)
+    try:
+        c = _CLASS_CACHE[key]
+    except KeyError:
+        c = _base_class(w, g)
+        if len(_CLASS_CACHE) < 50_000:
+            _CLASS_CACHE[key] = c
+    if c is None or c == "future" or c == "present" or c == "past":
+        return c
+    if c == "to":
+        return "future" if before.lower() in g.future_before_to else None
+    return None if before.lower() in ("be", "being") else "past"
+
+
+def tense(text: str, start: int, end: int, g: Grammar, sentences: Sentences | None = None) -> str | None:
+    """The tense of the clause around ``text[start:end]``: the nearest marker on the left, else the right."""
+    lo, hi = (sentences or Sentences(text)).around(start, end)
+    left = _words_left(text, start, lo)
+    for i, w in enumerate(left):
+        t = _classify(w, left[i + 1] if i + 1 < len(left) else "", g)
+        if t:
+            return t
+    right = _words_right(text, end, hi)
+    for i, w in enumerate(right):
+        t = _classify(w, right[i - 1] if i else "", g)
+        if t:
+            return t
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Resolution
+
+
+def _num(word: str | None, g: Grammar) -> int | None:
+    if word is None:
+        return None
+    w = " ".join(word.lower().split())
+    if w.isdigit():
+        return int(w)
+    return g.numbers.get(w)
+
+
+def _mod(word: str | None) -> str | None:
+    if not word:
+        return None
+    for w in _LETTERS.findall(word.lower()):
+        if w in D.MOD:
+            return D.MOD[w]
+    return None
+
+
+def _two_digit_year(yy: int, ref: date | None) -> int:
+    pivot = (ref.year % 100 if ref else 30) + 10
+    century = (ref.year // 100 * 100) if ref else 2000
+    return century + yy if yy <= pivot else century - 100 + yy
+
+
+def _day(d: date, kind: str, relative: bool, pod: str | None = None) -> Mention:
+    value = d.isoformat() + (f"T{pod}" if pod else "")
+    return Mention(0, 0, value, "day", d, d, relative, kind, time_of_day=pod)
+
+
+def _unresolved(value: str | None, granularity: str, kind: str, pod: str | None = None) -> Mention:
+    return Mention(0, 0, value, granularity, None, None, True, kind, time_of_day=pod)
+
+
+def _weekday(ref: date, wd: int, how: str) -> date:
+    cur = ref.isoweekday()
+    back, fwd = (cur - wd) % 7, (wd - cur) % 7
+    if how == "last":  # the one in the previous (ISO) week: "last Thursday" said on a Friday is 8 days back
+        return ref - timedelta(days=cur - 1 + 7) + timedelta(days=wd - 1)
+    if how == "next":  # the one in the following week
+        return ref + timedelta(days=7 - cur + wd)
+    if how == "this":
+        return ref + timedelta(days=wd - cur)
+    if how == "future":
+        return ref + timedelta(days=fwd)
+    if how == "nearest":
+        return ref + timedelta(days=fwd) if fwd < back else ref - timedelta(days=back)
+    return ref - timedelta(days=back)
+
+
+def _rel_word(word: str | None) -> str | None:
+    if not word:
+        return None
+    w = " ".join(word.lower().split())
+    return {"this past": "last", "past": "last", "previous": "last", "this coming": "next", "coming": "next",
+            "current": "this", "following": "next"}.get(w, w)  # fmt: skip
+
+
+def _period(ref: date, unit: str, shift: int) -> tuple[str, D.Interval, str]:
+    """The week/month/year/... containing ``ref``, moved by ``shift`` units: (value, interval, granularity)."""
+    if unit == "week":
+        value, iv = D.week_value(ref + timedelta(weeks=shift))
+        return value, iv, "week"
+    if unit == "weekend":
+        value, iv = D.weekend_value(ref + timedelta(weeks=shift))
+        return value, iv, "weekend"
+    if unit == "month":
+        y, m = D.add_months(ref.year, ref.month, shift)
+        return f"{y:04d}-{m:02d}", D.month_interval(y, m), "month"
+    if unit == "quarter":
+        q0 = ref.year * 4 + (ref.month - 1) // 3 + shift
+        y, q = q0 // 4, q0 % 4 + 1
+        return f"{y:04d}-Q{q}", D.quarter_interval(y, q), "quarter"
+    if unit == "decade":
+        y0 = (ref.year // 10 + shift) * 10
+        return f"{y0 // 10:03d}X", D.decade_interval(y0), "decade"
+    if unit == "century":
+        c0 = (ref.year // 100 + shift) * 100
+        return f"{c0 // 100:02d}XX", D.century_interval(c0), "century"
+    y = ref.year + shift
+    return f"{y:04d}", D.year_interval(y), "year"
+
+
+def _shift(ref: date, unit: str, n: int) -> tuple[str, date, date, str]:
+    """``ref`` moved by ``n`` units (negative: back), at the unit's granularity."""
+    if unit in ("day", "hour", "minute"):
+        d = ref + timedelta(days=n if unit == "day" else 0)
+        return d.isoformat(), d, d, "day"
+    if unit == "week":
+        d = ref + timedelta(weeks=n)
+        return d.isoformat(), d, d, "day"
+    if unit == "month":
+        y, m = D.add_months(ref.year, ref.month, n)
+        a, b = D.month_interval(y, m)
+        return f"{y:04d}-{m:02d}", a, b, "month"
+    y = ref.year + n * (10 if unit == "decade" else 1)
+    a, b = D.year_interval(y)
+    return f"{y:04d}", a, b, "year"
+
+
+class Extractor:
+    """Extraction with one grammar and one set of options (cheap to build, reused across texts)."""
+
+    def __init__(self, g: Grammar, options: Options):
+        self.g = g
+        self.o = options
+        self._sentences: Sentences | None = None
+
+    # -- the main loop -------------------------------------------------------------------------
+    def _tense(self, text: str, start: int, end: int) -> str | None:
+        return tense(text, start, end, self.g, self._sentences)
+
+    def extract(self, text: str, ref: date | None, events: bool = True) -> list[Mention]:
+        """The expressions of ``text`` resolved against ``ref`` (with their clause when ``events``)."""
+        g = self.g
+        self._sentences = sentences = Sentences(text)
+        out: list[Mention] = []
+        last = 0
+        dispatch = g.dispatch
+        starts = [t.start() + 1 for t in g.trigger.finditer(text)]
+        if g.trigger_at_start.match(text):
+            starts.insert(0, 0)
+        for pos in starts:
+            if pos < last:
+                continue
+            pattern = dispatch.get(text[pos])
+            m = pattern.match(text, pos) if pattern is not None else None
+            if m is None:
+                continue
+            kind = m.lastgroup
+            handler = getattr(self, "_" + kind, None) if kind else None
+            try:
+                found = handler(m, text, ref) if handler is not None else None
+            except (ValueError, OverflowError):  # a date out of the calendar ("in 999 decades")
+                found = None
+            if found is None:
+                continue  # a rejected match does not hide what starts inside it ("in the past 10 days")
+            last = m.end()
+            if isinstance(found, Mention):
+                found = [found]
+            for men in found:
+                if men.end == 0:
+                    men.start, men.end = m.span()
+                out.append(men)
+        if out:
+            out = self._merge_times(out, text, ref)
+            if events:
+                for men in out:
+                    men.event = clause(text, men.start, men.end, sentences)
+        return out
+
+    # -- absolute dates ------------------------------------------------------------------------
+    def _iso(self, m, text, ref):
+        y, mo, d = int(m["iso_y"]), int(m["iso_m"]), int(m["iso_d"])
+        if not D.valid_day(y, mo, d):
+            return None
+        men = _day(date(y, mo, d), "date", False)
+        if m["iso_h"]:
+            z = m["iso_z"]
+            men.time_of_day = f"{m['iso_h']}:{m['iso_mi']}"
+            men.value = f"{men.value}T{men.time_of_day}" + ("Z" if z in ("Z", "+00:00", "+0000") else "")
+            men.granularity = "time"
+            men.timezone = z
+        return men
+
+    def _num(self, m, text, ref):
+        a, b, sep, ys = int(m["num_a"]), int(m["num_b"]), m["num_sep"], m["num_y"]
+        if sep == "." and len(ys) != 4:
+            return None  # 1.2.10 is a version number
+        y = int(ys) if len(ys) == 4 else _two_digit_year(int(ys), ref)
+        day_first = sep == "." or self.o.day_first
+        mo, d = (b, a) if day_first else (a, b)
+        if mo > 12 and d <= 12:
+            mo, d = d, mo
+        if not D.valid_day(y, mo, d) or not self.o.min_year <= y <= self.o.max_year:
+            return None
+        return _day(date(y, mo, d), "date", False)
+
+    def _month_day(self, m, text, ref, mon: str, day: str, year: str | None, wd: str | None, prefix: str):
+        g = self.g
+        mo = g.months[mon.lower().rstrip(".")]
+        d = int(day.rstrip("stndrh"))
+        if year:
+            y = int(year)
+            if not D.valid_day(y, mo, d):
+                return None
+            men = _day(date(y, mo, d), "date", False)
+        elif d > 31 or (mo == 2 and d > 29) or d > D.month_interval(2000, mo)[1].day:
+            return None
+        elif ref is None:
+            men = _unresolved(f"XXXX-{mo:02d}-{d:02d}", "day", "date")
+        else:
+            want = g.weekdays.get(wd.lower().rstrip(".")) if wd else None
+
+            def make(y: int) -> date | None:
+                if not D.valid_day(y, mo, d):
+                    return None
+                day_ = date(y, mo, d)
+                return day_ if want is None or day_.isoweekday() == want else None
+
+            best = D.closest_year(ref, make)
+            if best is None and want is not None:
+                want = None
+                best = D.closest_year(ref, make)
+            if best is None:
+                return None
+            if want is None and abs((best - ref).days) > 31:
+                # far from the reference: the tense decides ("rose on March 3" read in December)
+                t = self._tense(text, m.start(), m.end())
+                if t == "past" and best > ref:
+                    best = make(best.year - 1) or best
+                elif t == "future" and best < ref:
+                    best = make(best.year + 1) or best
+            men = _day(best, "date", True)
+        men.mod = _mod(m[prefix + "_mod"]) if prefix == "md" else None
+        return men
+
+    def _md(self, m, text, ref):
+        first = self._month_day(m, text, ref, m["md_mon"], m["md_day"], m["md_y"], m["md_wd"], "md")
+        if not m["md_d2"] or first is None:
+            return first
+        # Dec. 20-26, Dec. 20 to 26, between Dec. 20 and 26: two dates
+        sep = m["md_sep"].strip().lower()
+        if (sep == "and" and _prev_word(text, m.start()) != "between") or (
+            not m["md_y"] and _next_word(text, m.end("md_d2")) in self.g.count_nouns
+        ):
+            first.start, first.end = m.start(), m.end("md_day")  # "on Dec. 20 and 26 people": one date
+            return first
+        second = self._month_day(m, text, ref, m["md_mon"], m["md_d2"], m["md_y"], None, "md")
+        first.start, first.end = m.start(), m.end("md_day")
+        if second is None or (first.date_start and second.date_start and second.date_start < first.date_start):
+            return first
+        second.start, second.end = m.start("md_d2"), m.end()
+        return [first, second]
+
+    def _th(self, m, text, ref):
+        """``on the 26th``: a day of the reference month (or the month before/after, by tense)."""
+        if _prev_word(text, m.start()) not in _TH_BEFORE:
+            return None
+        nxt = _next_word(text, m.end())
+        if nxt and nxt not in _TH_AFTER and text[m.end() : m.end() + 1] == " ":
+            return None  # "on the 2nd floor"
+        d = int(m["th_d"])
+        start = m.start("th_d")
+        if ref is None:
+            men = _unresolved(f"XXXX-XX-{d:02d}", "day", "date")
+            men.start, men.end = start, m.end()
+            return men
+        t = self._tense(text, m.start(), m.end())
+        days = []
+        for shift in (-1, 0, 1):
+            y, mo = D.add_months(ref.year, ref.month, shift)
+            if D.valid_day(y, mo, d):
+                days.append(date(y, mo, d))
+        if t == "past":
+            days = [x for x in days if x <= ref][-1:]
+        elif t == "future":
+            days = [x for x in days if x >= ref][:1]
+        if not days:
+            return None
+        men = _day(min(days, key=lambda x: (abs((x - ref).days), x > ref)), "date", True)
+        men.start, men.end = start, m.end()
+        return men
+
+    def _dm(self, m, text, ref):
+        men = self._month_day(
+            m, text, ref, m["dm_mon"], m["dm_day"], m["dm_y"], None if m["dm_d1"] else m["dm_wd"], "dm"
+        )
+        if men is None:
+            return None
+        men.start, men.end = m.start("dm_day") if m["dm_d1"] else m.start(), m.end()
+        if not m["dm_y"] and text[m.end() - 1] == "." and len(m["dm_mon"]) > 4:
+            men.end -= 1  # "the 3rd of January." ends a sentence
+        if not m["dm_d1"]:
+            return men
+        first = self._month_day(m, text, ref, m["dm_mon"], m["dm_d1"], m["dm_y"], m["dm_wd"], "dm")
+        if first is None or (first.date_start and men.date_start and first.date_start > men.date_start):
+            return men  # "20-21 March": two dates; "25-3 March" is not a range
+        first.start, first.end = m.start(), m.end("dm_d1")
+        return [first, men]
+
+    def _my(self, m, text, ref):
+        mo = self.g.months[m["my_mon"].lower().rstrip(".")]
+        relative = m["my_y"] is None
+        if relative:
+            if ref is None:
+                return _unresolved(f"XXXX-{mo:02d}", "month", "date")
+            y = ref.year + {"last": -1, "next": 1}.get(m["my_rel"].lower(), 0)
+        else:
+            y = int(m["my_y"])
+        a, b = D.month_interval(y, mo)
+        return Mention(0, 0, f"{y:04d}-{mo:02d}", "month", a, b, relative, "date", mod=_mod(m["my_mod"]))
+
+    def _bm(self, m, text, ref):
+        g = self.g
+        word = m["bm_mon"]
+        key = word.lower()
+        rel = _rel_word(m["bm_rel"])
+        mod = m["bm_mod"]
+        if key not in g.months:
+            return None
+        full = len(key) > 4 or key in ("may", "june", "july")
+        prev = _prev_word(text, m.start())
+        cue = bool(rel or mod) or prev in g.month_cues
+        if not full and not (m["bm_dot"] and cue):
+            return None
+        if key in ("may", "march") or word.isupper():
+            if not cue:
+                return None
+        elif not cue:
+            nxt = text[m.end() : m.end() + 2].strip()
+            if nxt[:1].isupper() or prev in ("dear", "mr", "ms", "mrs"):
+                return None  # April Ryan, June Carter
+        mo = g.months[key]
+        start = m.start("bm_rel") if m["bm_rel"] else (m.start("bm_mod") if mod else m.start("bm_mon"))
+        end = m.end("bm_mon") + (1 if m["bm_dot"] and not full else 0)
+        if ref is None:
+            men = _unresolved(f"XXXX-{mo:02d}", "month", "date")
+        else:
+            y = ref.year
+            if rel == "last":
+                y = y if mo < ref.month else y - 1
+            elif rel == "next":
+                y = y if mo > ref.month else y + 1
+            elif rel != "this":
+                t = self._tense(text, m.start(), m.end())
+                if t == "past" and mo > ref.month:
+                    y -= 1
+                elif t == "future" and mo < ref.month:
+                    y += 1
+                elif t in (None, "present") and abs(mo - ref.month) > 6:
+                    y += 1 if mo < ref.month else -1  # no tense: the nearest such month
+            a, b = D.month_interval(y, mo)
+            men = Mention(0, 0, f"{y:04d}-{mo:02d}", "month", a, b, True, "date")
+        men.start, men.end = start, end
+        men.mod = _mod(mod)
+        return men
+
+    def _q(self, m, text, ref):
+        unit = m["q_u"].lower()
+        word = m["q_n"].lower()
+        n = self.g.lexicon["ordinals"].get(word)
+        if n is None or (unit == "half" and n > 2):
+            return None
+        prev_quarter = word == "last" and not m["q_y"] and not m["q_rel"]
+        y = int(m["q_y"]) if m["q_y"] else None
+        relative = y is None
+        if y is None:
+            if ref is None:
+                return _unresolved(f"XXXX-{'Q' if unit == 'quarter' else 'H'}{n}", unit, "date")
+            cur = (ref.month - 1) // (3 if unit == "quarter" else 6) + 1
+            rel = (m["q_rel"] or "").lower()
+            y = ref.year + (-1 if rel == "last" else 1 if rel == "next" else 0)
+            if prev_quarter:
+                return Mention(0, 0, *self._q_prev(ref), "date")
+            if not rel and n - cur >= 2 and self._tense(text, m.start(), m.end()) == "past":
+                y -= 1  # "the fourth quarter" reported in January
+        if unit == "quarter":
+            a, b = D.quarter_interval(y, n)
+            return Mention(0, 0, f"{y:04d}-Q{n}", "quarter", a, b, relative, "date")
+        a, b = D.half_interval(y, n)
+        return Mention(0, 0, f"{y:04d}-H{n}", "half", a, b, relative, "date")
+
+    @staticmethod
+    def _q_prev(ref: date):
+        value, iv, gran = _period(ref, "quarter", -1)
+        return value, gran, iv[0], iv[1], True
+
+    def _qq(self, m, text, ref):
+        y, n = int(m["qq_y"]), int(m["qq_n"])
+        a, b = D.quarter_interval(y, n)
+        return Mention(0, 0, f"{y:04d}-Q{n}", "quarter", a, b, False, "date")
+
+    def _dec(self, m, text, ref):
+        if m["dec_y"]:
+            y0 = int(m["dec_y"])
+        else:
+            yy = int(m["dec_yy"])
+            bare = not m["dec_ap"] and not m["dec"].lower().startswith("the") and not m["dec_mod"]
+            if bare and _prev_word(text, m.start()) not in self.g.decade_cues:
+                return None  # "in his 50s" is an age
+            y0 = _two_digit_year(yy, ref)
+            if y0 % 10:
+                return None
+        if not self.o.min_year <= y0 <= self.o.max_year:
+            return None
+        a, b = D.decade_interval(y0)
+        return Mention(0, 0, f"{y0 // 10:03d}X", "decade", a, b, False, "date", mod=_mod(m["dec_mod"]))
+
+    def _cent(self, m, text, ref):
+        n = int(m["cent_n"])
+        c0 = (n - 1) * 100
+        if c0 < 1700:
+            return Mention(0, 0, f"{n - 1:02d}", "century", None, None, False, "date", mod=_mod(m["cent_mod"]))
+        a, b = D.century_interval(c0)
+        return Mention(0, 0, f"{n - 1:02d}", "century", a, b, False, "date", mod=_mod(m["cent_mod"]))
+
+    def _sea(self, m, text, ref):
+        name = m["sea_n"].lower()
+        code = SEASONS[name]
+        rel = (m["sea_rel"] or "").lower()
+        rel = " ".join(rel.split())
+        if not m["sea_y"] and rel in ("", "the"):
+            prev = _prev_word(text, m.start("sea_n") if not rel else m.start())
+            if name == "fall" or prev not in self.g.season_cues:
+                return None
+        if name == "fall" and not (m["sea_y"] or rel in ("last", "next", "this", "this past")):
+            return None
+        start = m.start()
+        if rel == "the":
+            start = m.start("sea_n")
+        mod = _mod(rel) if rel in ("early", "late", "mid") else None
+        if m["sea_y"]:
+            y = int(m["sea_y"])
+            a, b = D.season_interval(y, code)
+            men = Mention(0, 0, f"{y:04d}-{code}", "season", a, b, False, "date", mod=mod)
+        elif ref is None:
+            men = _unresolved(f"XXXX-{code}", "season", "date")
+        else:
+            cy, cc = D.season_of(ref)
+            order = ("SP", "SU", "FA", "WI")
+            now_k = cy * 4 + order.index(cc)
+            k = cy * 4 + order.index(code)
+            if rel in ("last", "this past"):
+                k = k - 4 if k >= now_k else k
+            elif rel == "next":
+                k = k + 4 if k <= now_k else k
+            else:
+                t = self._tense(text, m.start(), m.end())
+                if t == "past" and k > now_k:
+                    k -= 4
+                elif (t == "future" and k < now_k) or (t is None and cc == "WI" and ref.month in (1, 2) and k < now_k):
+                    k += 4
+            y = k // 4
+            a, b = D.season_interval(y, code)
+            men = Mention(0, 0, f"{y:04d}-{code}", "season", a, b, True, "date", mod=mod)
+        men.start, men.end = start, m.end()
+        return men
+
+    def _hol(self, m, text, ref):
+        name = m["hol_n"]
+        if not name[:1].isupper():
+            return None
+        rel = (m["hol_rel"] or "").lower()
+        fixed = self.g.holidays_fixed
+        if m["hol_y"]:
+            d = D.holiday(name, int(m["hol_y"]), fixed)
+            return _day(d, "date", False) if d else None
+        if ref is None:
+            key = " ".join(name.lower().replace("’", "'").split())
+            return _unresolved(f"XXXX-{fixed[key]}" if key in fixed else None, "day", "date")
+        if rel == "last":
+            d = D.holiday(name, ref.year, fixed)
+            if d and d >= ref:
+                d = D.holiday(name, ref.year - 1, fixed)
+        elif rel == "next":
+            d = D.holiday(name, ref.year, fixed)
+            if d and d <= ref:
+                d = D.holiday(name, ref.year + 1, fixed)
+        else:
+            d = D.closest_year(ref, lambda y: D.holiday(name, y, fixed))
+        return _day(d, "date", True) if d else None
+
+    # -- relative expressions --------------------------------------------------------------------
+    def _ago(self, m, text, ref):
+        n = _num(m["ago_n"], self.g)
+        unit = m["ago_u"].lower()
+        sign = -1 if m["ago_w"].lower() == "ago" else 1
+        if n is None or ref is None:
+            return _unresolved(None, unit if unit in ("day", "week", "month", "year") else "day", "relative")
+        value, a, b, gran = _shift(ref, unit, sign * n)
+        return Mention(0, 0, value, gran, a, b, True, "relative")
+
+    def _inn(self, m, text, ref):
+        if self._tense(text, m.start(), m.end()) in ("past", "present"):
+            return None  # "was built in two years": a duration
+        n = _num(m["inn_n"], self.g)
+        unit = m["inn_u"].lower()
+        if n is None or ref is None:
+            return _unresolved(None, unit, "relative")
+        value, a, b, gran = _shift(ref, unit, n)
+        return Mention(0, 0, value, gran, a, b, True, "relative")
+
+    def _span(self, m, text, ref):
+        n = _num(m["span_n"], self.g)
+        unit = m["span_u"].lower()
+        rel = m["span_rel"].lower()
+        code = {"day": "D", "week": "W", "month": "M", "year": "Y", "decade": "Y", "hour": "H"}[unit]
+        if n is None and not self.o.vague:
+            return None  # "the past several months": no interval to give
+        k = None if n is None else (n * 10 if unit == "decade" else n)
+        value = f"P{'T' if unit == 'hour' else ''}{'X' if k is None else k}{code}"
+        men = Mention(0, 0, value, "duration", None, None, True, "duration")
+        if ref is not None and k is not None and unit != "hour":
+            forward = rel in ("next", "coming", "following")
+            base_unit = "year" if unit == "decade" else unit
+            if base_unit == "day":
+                other = ref + timedelta(days=k if forward else -k)
+            elif base_unit == "week":
+                other = ref + timedelta(weeks=k if forward else -k)
+            elif base_unit == "month":
+                other = D.add_months_day(ref, k if forward else -k)
+            else:
+                other = D.add_months_day(ref, 12 * (k if forward else -k))
+            men.date_start, men.date_end = (ref, other) if forward else (other, ref)
+        return men
+
+    def _rp(self, m, text, ref):
+        rel = _rel_word(m["rp_rel"])
+        unit = m["rp_u"].lower()
+        modw = (m["rp_mod"] or "").lower()
+        if ref is None:
+            return _unresolved(None, unit, "relative")
+        shift = {"last": -1, "next": 1}.get(rel, 0)
+        if unit == "weekend" and rel == "this" and ref.isoweekday() < 5:
+            t = self._tense(text, m.start(), m.end())
+            shift = -1 if t == "past" else 0
+        value, (a, b), gran = _period(ref, unit, shift)
+        men = Mention(0, 0, value, gran, a, b, True, "relative", mod=_mod(modw))
+        if shift == 0 and modw == "earlier" and unit != "weekend":
+            men.date_end = max(a, min(b, ref))
+        elif shift == 0 and modw == "later" and unit != "weekend":
+            men.date_start = max(a, min(b, ref))
+        return men
+
+    def _twe(self, m, text, ref):
+        if ref is None:
+            return _unresolved(None, "weekend", "relative")
+        shift = 0
+        if ref.isoweekday() < 6:
+            shift = 0 if self._tense(text, m.start(), m.end()) == "future" else -1
+        value, (a, b), gran = _period(ref, "weekend", shift)
+        return Mention(0, 0, value, gran, a, b, True, "relative")
+
+    def _rpo(self, m, text, ref):
+        unit = m["rpo_u"].lower()
+        modw = " ".join(m["rpo_mod"].lower().split())
+        if ref is None:
+            return _unresolved(None, unit, "relative")
+        mod = _mod(modw)
+        shift = 0
+        if mod in ("START", "END"):
+            # "the end of the year" told in the past tense in March is last year's end; "the start of
+            # the year" told in the future tense in November is next year's start
+            a, b = _period(ref, unit, 0)[1]
+            part = (b - a).days // 4
+            if mod == "END" and ref < b - timedelta(days=part):
+                shift = -1 if self._tense(text, m.start(), m.end()) == "past" else 0
+            elif mod == "START" and ref > a + timedelta(days=part):
+                shift = 1 if self._tense(text, m.start(), m.end()) == "future" else 0
+        value, (a, b), gran = _period(ref, unit, shift)
+        men = Mention(0, 0, value, gran, a, b, True, "relative", mod=mod)
+        if modw.startswith("earlier"):
+            men.date_end = max(a, min(b, ref))
+        elif modw.startswith("later"):
+            men.date_start = max(a, min(b, ref))
+        return men
+
+    def _rd(self, m, text, ref):
+        w = " ".join(m["rd_w"].lower().split())
+        pod = PODS.get((m["rd_pod"] or "").lower())
+        if w == "tonight":
+            pod = "NI"
+        offset = {"yesterday": -1, "tomorrow": 1, "the day before yesterday": -2, "the day after tomorrow": 2}.get(w, 0)
+        if ref is None:
+            return _unresolved(None, "day", "relative", pod)
+        return _day(ref + timedelta(days=offset), "relative", True, pod)
+
+    def _rn(self, m, text, ref):
+        rel = m["rn_rel"].lower()
+        pod = PODS[m["rn_pod"].lower()]
+        if rel == "last" and pod != "NI":
+            return None
+        if ref is None:
+            return _unresolved(None, "day", "relative", pod)
+        return _day(ref - timedelta(days=1 if rel == "last" else 0), "relative", True, pod)
+
+    def _wd(self, m, text, ref):
+        g = self.g
+        name = m["wd_n"]
+        key = name.lower()
+        if key not in g.weekdays:
+            return None
+        wd = g.weekdays[key]
+        full = len(key) > 5 or key.endswith("day")
+        if not full and not m["wd_dot"] and not m["wd_rel"]:
+            return None  # The Sun, Sat, Wed
+        prev = _prev_word(text, m.start())
+        if f"{prev} {key}" in g.named_days or text[m.end("wd_n") : m.end("wd_n") + 1] == "-":
+            return None
+        rel = _rel_word(m["wd_rel"])
+        pod = PODS.get((m["wd_pod"] or "").lower())
+        if ref is None:
+            men = _unresolved(f"XXXX-WXX-{wd}" + (f"T{pod}" if pod else ""), "day", "weekday", pod)
+            men.start, men.end = m.start(), self._wd_end(m, full)
+            return men
+        how = rel if rel in ("last", "next", "this") else None
+        if how is None:
+            t = self._tense(text, m.start(), m.end()) or self.o.default_tense
+            how = {"past": "past", "future": "future", "present": "nearest"}.get(t, t)
+        men = _day(_weekday(ref, wd, how), "weekday", True, pod)
+        men.start, men.end = m.start(), self._wd_end(m, full)
+        men.mod = _mod(m["wd_mod"])
+        return men
+
+    @staticmethod
+    def _wd_end(m, full: bool) -> int:
+        if m["wd_pod"]:
+            return m.end()
+        return m.end("wd_n") + (1 if m["wd_dot"] and not full else 0)
+
+    # -- times of day ---------------------------------------------------------------------------
+    def _time(self, h: int, mi: int, zone: str | None) -> Mention:
+        tz = self.g.timezones.get(zone.lower()) if zone else None
+        men = Mention(0, 0, None, "time", None, None, True, "time", time_of_day=f"{h:02d}:{mi:02d}")
+        men.timezone = zone
+        if tz == "Z":
+            men.value = "Z"
+        return men
+
+    def _tm(self, m, text, ref):
+        h = int(m["tm_h"])
+        mi = int(m["tm_mi"] or 0)
+        ap = m["tm_ap"].lower()
+        if h > 12 or h == 0:
+            return None
+        h = (h % 12) + (12 if ap.startswith("p") else 0)
+        return self._time(h, mi, m["tm_z"])
+
+    def _tc(self, m, text, ref):
+        men = self._time(int(m["tc_h"]), int(m["tc_mi"]), m["tc_z"])
+        if not (m["tc_z"] or m["tc_h24"]):
+            men.kind = "time?"  # kept only next to a date or after "at", "by", ...
+            if _prev_word(text, m.start()) in self.g.time_cues:
+                men.kind = "time"
+        return men
+
+    def _tmil(self, m, text, ref):
+        return self._time(int(m["tmil_h"]), int(m["tmil_mi"]), m["tmil_z"])
+
+    def _tnoon(self, m, text, ref):
+        w = m["tnoon_w"].lower()
+        men = self._time(0 if w == "midnight" else 12, 0, None)
+        men.start, men.end = m.span("tnoon_w")
+        return men
+
+    # -- years ----------------------------------------------------------------------------------
+    def _year_ok(self, y: int, text: str, start: int, end: int, has_mod: bool) -> bool:
+        if not self.o.min_year <= y <= self.o.max_year:
+            return False
+        if has_mod:
+            return True
+        g = self.g
+        nxt = _next_word(text, end)
+        if nxt in g.count_nouns and text[end : end + 1] in (" ", "\u00a0"):
+            return False
+        prev = _prev_word(text, start)
+        if prev in g.year_blockers:
+            return False
+        before = text[max(0, start - 2) : start]
+        return not (before.endswith(("#", "$", "£", "€", "No", "no")) or before.strip().endswith(("+", "=", "x")))
+
+    def _yr(self, m, text, ref):
+        y = int(m["yr_y"])
+        modw = m["yr_mod"]
+        if not self._year_ok(y, text, m.start("yr_y"), m.end("yr_y"), bool(modw)):
+            return None
+        a, b = D.year_interval(y)
+        mod = None
+        if modw and modw.strip().lower() not in ("fiscal", "fy"):
+            mod = _mod(modw)
+        first = Mention(m.start(), m.end("yr_y"), f"{y:04d}", "year", a, b, False, "date", mod=mod)
+        out = [first]
+        y2s = m["yr_y2"]
+        if y2s:
+            y2 = int(y2s) if len(y2s) == 4 else (y // 100) * 100 + int(y2s)
+            if y < y2 <= y + 30 and self.o.min_year <= y2 <= self.o.max_year:
+                a2, b2 = D.year_interval(y2)
+                out.append(Mention(m.start("yr_y2"), m.end("yr_y2"), f"{y2:04d}", "year", a2, b2, False, "date"))
+            elif len(y2s) == 2:
+                return None  # 2009-15 (an id), 1957-45
+        return out
+
+    def _yq(self, m, text, ref):
+        prev = _prev_word(text, m.start())
+        if prev not in self.g.year_cues and text[max(0, m.start() - 1) : m.start()] not in ("-", "–"):
+            return None
+        y = _two_digit_year(int(m["yq_y"]), ref)
+        a, b = D.year_interval(y)
+        return Mention(0, 0, f"{y:04d}", "year", a, b, True, "date")
+
+    # -- vague references -----------------------------------------------------------------------
+    def _pres(self, m, text, ref):
+        if not self.o.present:
+            return None
+        if ref is None:
+            return Mention(0, 0, "PRESENT_REF", "ref", None, None, True, "reference")
+        return Mention(0, 0, "PRESENT_REF", "ref", ref, ref, True, "reference")
+
+    def _vpast(self, m, text, ref):
+        if not self.o.vague:
+            return None
+        return Mention(0, 0, "PAST_REF", "ref", None, ref, True, "vague")
+
+    def _vfut(self, m, text, ref):
+        if not self.o.vague:
+            return None
+        return Mention(0, 0, "FUTURE_REF", "ref", ref, None, True, "vague")
+
+    # -- times joined to their day --------------------------------------------------------------
+    def _merge_times(self, ms: list[Mention], text: str, ref: date | None) -> list[Mention]:
+        out: list[Mention] = []
+        anchor: Mention | None = None
+        i = 0
+        n = len(ms)
+        while i < n:
+            cur = ms[i]
+            if cur.granularity == "time":
+                day = None
+                nxt = ms[i + 1] if i + 1 < n else None
+                prv = out[-1] if out else None
+                if prv is not None and prv.granularity == "day" and self._adjacent(text, prv.end, cur.start):
+                    day = out.pop()
+                    span = (day.start, cur.end)
+                elif nxt is not None and nxt.granularity == "day" and self._adjacent(text, cur.end, nxt.start):
+                    day = nxt
+                    span = (cur.start, nxt.end)
+                    i += 1
+                elif cur.kind == "time?":
+                    i += 1
+                    continue
+                else:
+                    span = (cur.start, cur.end)
+                base = day or anchor
+                if (
+                    day is None
+                    and nxt is not None
+                    and nxt.granularity == "day"
+                    and nxt.date_start is not None
+                    and _COMMA_GAP.fullmatch(text, cur.end, nxt.start)
+                ):
+                    base = nxt  # "at 16:15 UTC, June 1st": the day that follows
+                clock = cur.time_of_day
+                zulu = "Z" if cur.value == "Z" else ""
+                if base is not None and base.date_start is not None:
+                    d = base.date_start
+                    merged = Mention(span[0], span[1], f"{d.isoformat()}T{clock}{zulu}", "time", d, d,
+                                     base.relative if day else True, "time", time_of_day=clock,
+                                     timezone=cur.timezone)  # fmt: skip
+                elif base is not None and base.value and base.granularity == "day":
+                    merged = Mention(span[0], span[1], f"{base.value.split('T')[0]}T{clock}{zulu}", "time", None,
+                                     None, True, "time", time_of_day=clock, timezone=cur.timezone)  # fmt: skip
+                elif ref is not None:
+                    merged = Mention(span[0], span[1], f"{ref.isoformat()}T{clock}{zulu}", "time", ref, ref, True,
+                                     "time", time_of_day=clock, timezone=cur.timezone)  # fmt: skip
+                else:
+                    merged = Mention(span[0], span[1], f"XXXX-XX-XXT{clock}{zulu}", "time", None, None, True,
+                                     "time", time_of_day=clock, timezone=cur.timezone)  # fmt: skip
+                if day is not None:
+                    merged.kind = day.kind
+                out.append(merged)
+                if day is not None:
+                    anchor = day
+            else:
+                if cur.granularity == "day" and cur.date_start is not None:
+                    anchor = cur
+                out.append(cur)
+            i += 1
+        return out
+
+    @staticmethod
+    def _adjacent(text: str, a: int, b: int) -> bool:
+        if b < a or b - a > 20:
+            return False
+        m = _GAP_JOIN.fullmatch(text, a, b)
+        return m is not None
+
+
+def clause(text: str, start: int, end: int, sentences: Sentences | None = None, limit: int = 240) -> str:
+    """The clause an expression dates: its sentence (cut at ``;``, a dateline's dash, a new line),
+    trimmed to ``limit`` characters either side."""
+    lo, hi = (sentences or Sentences(text)).around(start, end)
+    out = text[max(lo, start - limit) : min(hi, end + limit)]
+    if "  " in out or "\n" in out or "\t" in out or "\r" in out or "\u00a0" in out:
+        out = _SPACE.sub(" ", out)
+    return out.strip()

@@ -1,0 +1,590 @@
+"""Tests of the attribution plugin: every pattern family, spans, speakers, canonical names.
+
+The sentences are written for these tests in the style of news snippets; none is copied from the
+benchmark sets. Each test checks exact values and that every span slices back to its text.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+import pytest
+from toolkit_attribution import CLAIMS_COLUMNS, SPEAKERS_COLUMNS, AttributionParams, extract_attributions
+from toolkit_attribution.extract import pair_quotes
+from toolkit_attribution.lexicon import build_lexicon
+
+import toolkit
+from toolkit import Context
+
+
+def frame(texts, **columns) -> pd.DataFrame:
+    ids = [f"n{i}" for i in range(len(texts))]
+    data = {"text": pd.array(texts, dtype="string")}
+    for name, values in columns.items():
+        data[name] = pd.array(values, dtype="string")
+    return pd.DataFrame(data, index=pd.Index(ids, dtype="string", name="snippet_id"))
+
+
+def run(texts, params=None, **columns):
+    df = frame(texts, **columns)
+    out = extract_attributions(df, params or AttributionParams(), Context())
+    claims = out.tables["claims"]
+    check_spans(df, claims)
+    return claims, out.tables["speakers"]
+
+
+def check_spans(df: pd.DataFrame, claims: pd.DataFrame) -> None:
+    for rec in claims.to_dict("records"):
+        text = df.loc[rec["snippet_id"], "text"]
+        assert text[rec["speaker_start"] : rec["speaker_end"]] == rec["speaker"]
+        assert text[rec["content_start"] : rec["content_end"]] == rec["content"]
+        assert text[rec["cue_start"] : rec["cue_end"]] == rec["cue"]
+
+
+def one(texts, params=None) -> dict:
+    claims, _ = run(texts if isinstance(texts, list) else [texts], params)
+    assert len(claims) == 1, claims[["speaker", "cue", "content"]].to_string()
+    return claims.iloc[0].to_dict()
+
+
+def triple(rec: dict) -> tuple:
+    return (rec["speaker"], rec["cue"], rec["content"], rec["kind"])
+
+
+# --------------------------------------------------------------------------- direct quotes
+
+
+def test_quote_then_speaker_then_verb():
+    rec = one('"We have enough fuel for three days," the port authority said on Monday.')
+    assert triple(rec) == ("the port authority", "said", "We have enough fuel for three days", "direct")
+
+
+def test_quote_then_verb_then_speaker_with_role():
+    rec = one('"The bridge is safe," said Anna Berg, a spokeswoman for the transport ministry.')
+    assert triple(rec) == ("Anna Berg", "said", "The bridge is safe", "direct")
+    assert rec["speaker_role"] == "a spokeswoman for the transport ministry"
+
+
+def test_speaker_colon_quote_after_verb():
+    rec = one('Finance Minister Lena Ortiz said: "Taxes will not rise this year."')
+    assert triple(rec) == ("Finance Minister Lena Ortiz", "said", "Taxes will not rise this year", "direct")
+    assert rec["speaker_canonical"] == "Lena Ortiz"
+
+
+def test_headline_colon_quote():
+    rec = one('Ortiz: "Taxes will not rise this year"')
+    assert triple(rec) == ("Ortiz", ":", "Taxes will not rise this year", "direct")
+
+
+def test_dash_attribution():
+    rec = one('"Nobody saw the flood coming" — Tom Reyes, mayor of Valdor.')
+    assert (rec["speaker"], rec["cue"], rec["content"]) == ("Tom Reyes", "—", "Nobody saw the flood coming")
+
+
+def test_said_in_a_statement_is_part_of_the_cue():
+    rec = one('"Production resumed at dawn," the company said in a statement.')
+    assert rec["cue"] == "said in a statement"
+    assert rec["speaker"] == "the company"
+
+
+def test_split_quote_same_sentence_and_next_sentence():
+    claims, _ = run(['"The line held," the colonel said, "and the convoy got through." "We lost no one."'])
+    assert claims["content"].tolist() == ["The line held", "and the convoy got through", "We lost no one"]
+    assert set(claims["speaker"]) == {"the colonel"}
+    assert set(claims["kind"]) == {"direct"}
+
+
+def test_mixed_curly_and_straight_quotes_keep_original_offsets():
+    text = '“It’s over,” the coach said. Later the captain said: "We’ll be back."'
+    claims, _ = run([text])
+    assert triple(claims.iloc[0].to_dict()) == ("the coach", "said", "It’s over", "direct")
+    assert triple(claims.iloc[1].to_dict()) == ("the captain", "said", "We’ll be back", "direct")
+    start = claims.iloc[1]["content_start"]
+    assert text[start - 1] == '"' and text[start : start + 5] == "We’ll"
+
+
+# --------------------------------------------------------------------------- indirect speech
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The central bank said inflation would ease by June.",
+            ("The central bank", "said", "inflation would ease by June"),
+        ),
+        (
+            "The central bank said that inflation would ease by June.",
+            ("The central bank", "said", "inflation would ease by June"),
+        ),
+        (
+            "Inflation will ease by June, the central bank said.",
+            ("the central bank", "said", "Inflation will ease by June"),
+        ),
+        (
+            "The regulator said on Thursday it had confirmed that the reactor was shut down.",
+            ("The regulator", "said", "it had confirmed that the reactor was shut down"),
+        ),
+        (
+            "Kenya's health ministry has confirmed that two cases were detected in Mombasa.",
+            ("Kenya's health ministry", "confirmed", "two cases were detected in Mombasa"),
+        ),
+        (
+            "The coast guard warned that the storm could strengthen overnight.",
+            ("The coast guard", "warned", "the storm could strengthen overnight"),
+        ),
+        (
+            "Airline chief Omar Haddad told reporters the strike would cost millions.",
+            ("Airline chief Omar Haddad", "told", "the strike would cost millions"),
+        ),
+        (
+            "Economists estimated the damage at 4 billion euros.",
+            ("Economists", "estimated", "the damage at 4 billion euros"),
+        ),
+        (
+            "Governor Lisa Park highlighted the shortage of nurses, with hospitals near capacity.",
+            ("Governor Lisa Park", "highlighted", "the shortage of nurses"),
+        ),
+        (
+            "The agency tweeted that flights would resume at noon.",
+            ("The agency", "tweeted", "flights would resume at noon"),
+        ),
+    ],
+)
+def test_indirect_forms(text, expected):
+    rec = one(text)
+    assert (rec["speaker"], rec["cue"], rec["content"]) == expected
+    assert rec["kind"] == "indirect"
+
+
+def test_said_in_a_statement_indirect():
+    rec = one("The ministry said in a statement that 14 people were rescued.")
+    assert (rec["speaker"], rec["cue"], rec["content"]) == (
+        "The ministry",
+        "said in a statement",
+        "14 people were rescued",
+    )
+
+
+def test_noun_uses_of_cue_words_are_not_cues():
+    claims, _ = run(
+        [
+            "The report has been delayed again.",
+            "Citing privacy rules, the school declined to comment.",
+            "A blog post listed the names.",
+            "The visitors were denied entry at the border.",
+            "The minister announced a curfew.",
+        ]
+    )
+    assert claims.empty
+
+
+def test_two_coordinated_reports_each_keep_their_content():
+    claims, _ = run(["The mayor insisted the budget was balanced, but auditors say the numbers do not add up."])
+    assert claims[["speaker", "content"]].values.tolist() == [
+        ["The mayor", "the budget was balanced"],
+        ["auditors", "the numbers do not add up"],
+    ]
+
+
+# --------------------------------------------------------------------------- sourcing phrases
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue", "content"),
+    [
+        (
+            "Four miners were trapped, according to the mine operator.",
+            "the mine operator",
+            "according to",
+            "Four miners were trapped",
+        ),
+        (
+            "According to Chile's mining ministry, four miners were trapped.",
+            "Chile's mining ministry",
+            "According to",
+            "four miners were trapped",
+        ),
+        (
+            "The vote was postponed, as reported by the Associated Press.",
+            "the Associated Press",
+            "as reported by",
+            "The vote was postponed",
+        ),
+        (
+            "The merger collapsed, the newspaper said, citing three people close to the talks.",
+            "the newspaper",
+            "said",
+            "The merger collapsed",
+        ),
+    ],
+)
+def test_sourcing_phrases(text, speaker, cue, content):
+    claims, _ = run([text])
+    rec = claims.iloc[0].to_dict()
+    assert (rec["speaker"], rec["cue"], rec["content"]) == (speaker, cue, content)
+
+
+def test_according_to_is_its_own_kind():
+    assert one("Prices rose 3 percent, according to the statistics office.")["kind"] == "according_to"
+
+
+def test_citing_a_source_after_a_clause():
+    rec = one("Exports fell sharply last month, citing customs data.")
+    assert (rec["speaker"], rec["cue"], rec["kind"]) == ("customs data", "citing", "according_to")
+
+
+# --------------------------------------------------------------------------- speakers
+
+
+def test_possessive_speaker_is_the_whole_noun_phrase():
+    rec = one("Brazil's environment agency said deforestation fell by a third.")
+    assert rec["speaker"] == "Brazil's environment agency"
+
+
+def test_role_before_name_keeps_the_name_as_speaker():
+    rec = one("Norway's ambassador to Japan, Kari Holm, said the embassy would stay open.")
+    assert (rec["speaker"], rec["speaker_role"]) == ("Kari Holm", "Norway's ambassador to Japan")
+
+
+def test_name_then_role_appositive():
+    rec = one("Piet de Vries, director of the port, said two ships were stuck.")
+    assert (rec["speaker"], rec["speaker_role"], rec["content"]) == (
+        "Piet de Vries",
+        "director of the port",
+        "two ships were stuck",
+    )
+
+
+def test_pronoun_resolved_to_the_person_named_earlier():
+    text = (
+        "Kenya's envoy to Ethiopia, Amina Wekesa, met the delegation on Friday. "
+        "Speaking afterwards, she warned that talks could fail."
+    )
+    rec = one(text)
+    assert (rec["speaker"], rec["resolved_from"], rec["speaker_canonical"]) == ("Amina Wekesa", "she", "Amina Wekesa")
+    assert rec["content"] == "talks could fail"
+
+
+def test_pronoun_resolved_to_previous_speaker():
+    claims, _ = run(["Mayor Jon Alvik said the tunnel would reopen. He added that repairs cost 2 million."])
+    assert claims["speaker"].tolist() == ["Mayor Jon Alvik", "Mayor Jon Alvik"]
+    assert claims["resolved_from"].tolist()[1] == "He"
+    assert claims["speaker_canonical"].tolist() == ["Jon Alvik", "Jon Alvik"]
+
+
+def test_unresolved_pronoun_has_no_canonical():
+    rec = one('"We did our best," she said.')
+    assert (rec["speaker"], rec["speaker_type"]) == ("she", "pronoun")
+    assert pd.isna(rec["speaker_canonical"])
+
+
+def test_several_claims_per_snippet_each_with_spans():
+    text = 'Police said the road was closed. "Stay home," the fire chief said, according to local radio.'
+    claims, _ = run([text])
+    assert len(claims) >= 2
+    assert claims["claim_id"].is_unique
+    assert claims["claim_id"].tolist()[0] == "n0:c0"
+
+
+# --------------------------------------------------------------------------- canonical speakers
+
+
+def test_acronym_learned_from_the_text():
+    claims, speakers = run(
+        [
+            "The Coastal Monitoring Authority (CMA) said the spill had been contained.",
+            "The CMA said on Friday that beaches would reopen.",
+            "Beaches remain closed, the Coastal Monitoring Authority said.",
+        ]
+    )
+    assert set(claims["speaker_canonical"]) == {"Coastal Monitoring Authority"}
+    row = speakers.iloc[0]
+    assert row["speaker_canonical"] == "Coastal Monitoring Authority"
+    assert row["n_claims"] == 3
+    assert sorted(row["aliases"]) == ["The CMA", "The Coastal Monitoring Authority", "the Coastal Monitoring Authority"]
+
+
+def test_person_name_variants_merge():
+    claims, _ = run(
+        [
+            "Volodymyr Zelenskyy said the front was holding.",
+            "President Zelensky said more air defence was needed.",
+            '"We will rebuild," Mr Zelenskiy said.',
+        ]
+    )
+    assert claims["speaker_canonical"].nunique() == 1
+    assert claims["speaker_canonical"].iloc[0] == "Volodymyr Zelenskyy"
+
+
+def test_surname_joins_the_only_full_name_but_not_two_people_sharing_it():
+    claims, _ = run(
+        [
+            "Maria Olsen said the plant would close.",
+            "Olsen said 300 jobs were at risk.",
+            "Erik Lund said the union would strike.",
+            "Anna Lund said the council disagreed.",
+            "Lund said talks would continue.",
+        ]
+    )
+    canon = claims.set_index("speaker")["speaker_canonical"].to_dict()
+    assert canon["Olsen"] == "Maria Olsen"
+    assert canon["Erik Lund"] != canon["Anna Lund"]
+    assert canon["Lund"] == "Lund"  # two people called Lund: the collection gives no reason to pick one
+
+
+def test_description_through_the_alias_table():
+    claims, _ = run(
+        [
+            "South Korea's spy agency said the soldier had died.",
+            "The NIS said in a statement that the soldier died on Thursday.",
+            "South Korean intelligence officials confirmed the death.",
+        ]
+    )
+    assert set(claims["speaker_canonical"]) == {"National Intelligence Service (South Korea)"}
+
+
+def test_alias_shared_by_two_bodies_is_settled_by_context():
+    claims, _ = run(
+        [
+            "The JCS said North Korea fired two missiles toward the sea off Seoul.",
+            "The JCS said the Pentagon would review the Washington budget request for the United States.",
+        ]
+    )
+    assert claims["speaker_canonical"].tolist() == [
+        "Joint Chiefs of Staff (South Korea)",
+        "Joint Chiefs of Staff (United States)",
+    ]
+
+
+def test_description_joins_a_body_named_in_the_same_cluster():
+    df = frame(
+        [
+            "The Harbour Safety Board said the ferry was overloaded.",
+            "The ferry was overloaded, the safety board said.",
+            "The safety board said nothing else.",
+        ],
+        cluster_id=["c1", "c1", "c2"],
+    )
+    out = extract_attributions(df, AttributionParams(), Context())
+    canon = out.tables["claims"]["speaker_canonical"].tolist()
+    assert canon[0] == canon[1] == "Harbour Safety Board"
+    assert canon[2] == "Harbour Safety Board"  # the collection-level vote carries it to other clusters
+
+
+def test_group_never_merges_into_a_person():
+    claims, _ = run(
+        [
+            "Ukrainian officials said the drones were shot down.",
+            "Official Ivan Petrenko said the drones were shot down.",
+        ]
+    )
+    canon = dict(zip(claims["speaker"], claims["speaker_canonical"], strict=True))
+    assert canon["Ukrainian officials"] == "Ukrainian officials"
+    assert canon["Official Ivan Petrenko"] == "Ivan Petrenko"
+    assert claims.set_index("speaker").loc["Ukrainian officials", "speaker_type"] == "group"
+
+
+def test_user_alias_and_cue_parameters():
+    params = AttributionParams(aliases=("the watchdog=Office of Fair Trading",), cues=("fume",))
+    claims, _ = run(["The watchdog fumed that prices were too high."], params)
+    rec = claims.iloc[0].to_dict()
+    assert (rec["speaker"], rec["cue"], rec["speaker_canonical"]) == ("The watchdog", "fumed", "Office of Fair Trading")
+
+
+def test_replace_aliases_drops_the_shipped_table():
+    claims, _ = run(["The NIS said the soldier died."], AttributionParams(replace_aliases=True))
+    assert claims["speaker_canonical"].tolist() == ["NIS"]
+
+
+def test_cognitive_verbs_can_be_switched_off():
+    text = "Researchers found that the glacier shrank by a fifth."
+    assert len(run([text])[0]) == 1
+    assert run([text], AttributionParams(cognitive=False))[0].empty
+
+
+def test_speakers_table_counts_outlets():
+    _, speakers = run(
+        ["The WHO said cases fell.", "The WHO said deaths fell.", "The WHO said tests rose."],
+        source=["Reuters", "AP", "Reuters"],
+    )
+    row = speakers.iloc[0]
+    assert (row["speaker_canonical"], row["n_claims"], row["n_snippets"], row["n_sources"]) == (
+        "World Health Organization",
+        3,
+        3,
+        2,
+    )
+    assert row["snippet_id"] == "n0"
+
+
+# --------------------------------------------------------------------------- robustness
+
+
+def test_unpaired_quote_runs_to_the_end_and_is_flagged_truncated():
+    text = 'The general said: "Our troops will hold the city until reinforcements arrive and'
+    rec = one(text)
+    assert rec["kind"] == "direct"
+    assert rec["content"] == "Our troops will hold the city until reinforcements arrive and"
+    assert bool(rec["truncated"]) is True
+
+
+def test_stray_closing_quote_never_raises():
+    text = 'reinforcements arrive soon," the general said. Then a stray " mark and another ” here.'
+    claims, _ = run([text])
+    assert claims.iloc[0]["speaker"] == "the general"
+    assert claims.iloc[0]["content"] == "reinforcements arrive soon"
+
+
+def test_pair_quotes_curly_and_straight():
+    assert pair_quotes('a "b" c “d” e "fgh') == [(2, 4, False), (8, 10, False), (14, 18, True)]
+
+
+def test_empty_and_missing_text_are_skipped():
+    claims, speakers = run(["", "Officials said the road was shut.", None])  # type: ignore[list-item]
+    assert claims["snippet_id"].tolist() == ["n1"]
+    assert list(speakers.columns) == list(SPEAKERS_COLUMNS)
+
+
+def test_empty_frame_gives_empty_tables_with_all_columns():
+    out = extract_attributions(frame([]), AttributionParams(), Context())
+    assert list(out.tables["claims"].columns) == list(CLAIMS_COLUMNS)
+    assert list(out.tables["speakers"].columns) == list(SPEAKERS_COLUMNS)
+    assert out.tables["claims"].empty
+
+
+def test_contract_columns_come_first_with_their_dtypes():
+    claims, _ = run(["Officials said the road was shut."])
+    contract = [
+        "claim_id",
+        "snippet_id",
+        "speaker",
+        "speaker_canonical",
+        "cue",
+        "content",
+        "kind",
+        "speaker_start",
+        "speaker_end",
+        "content_start",
+        "content_end",
+        "confidence",
+    ]
+    assert list(claims.columns[: len(contract)]) == contract
+    assert str(claims["speaker_start"].dtype) == "Int64"
+    assert str(claims["confidence"].dtype) == "Float64"
+
+
+def test_input_frame_is_not_mutated():
+    df = frame(["Officials said the road was shut."])
+    before = df.copy()
+    extract_attributions(df, AttributionParams(), Context())
+    pd.testing.assert_frame_equal(df, before)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "word " * 200_000,  # 1 MB without a quote mark
+        ("filler text " * 8 + '"') * 10_000,  # 10,000 quote marks
+        '" ' * 100_000 + "he said that " * 20_000,
+        "Officials said, " * 60_000,
+        "according to " * 70_000,
+    ],
+    ids=["no-quotes", "10k-quote-marks", "quotes-and-cues", "said-comma", "according"],
+)
+def test_huge_hostile_input_is_linear(text):
+    lex = build_lexicon()
+    from toolkit_attribution.extract import Extractor
+
+    t0 = time.perf_counter()
+    Extractor(lex).extract(text[:1_000_000])
+    assert time.perf_counter() - t0 < 3.0  # generous guard; typically well under a second
+
+
+def test_through_toolkit_run():
+    f = toolkit.snippet_frame(['"The dam will hold," the engineer said.', "No attribution here."])
+    result = toolkit.run(f, ["attribution"])
+    assert result["claims"]["speaker"].tolist() == ["the engineer"]
+    assert result["speakers"]["speaker_canonical"].tolist() == ["engineer"]
+
+
+def test_british_single_quotes_with_apostrophes_inside():
+    text = "‘We’re not finished,’ the manager told the BBC. ‘The players’ union has made its choice.’"
+    claims, _ = run([text])
+    assert claims["content"].tolist() == ["We’re not finished", "The players’ union has made its choice"]
+    assert set(claims["speaker"]) == {"the manager"}
+
+
+def test_age_appositive_and_quantities_after_the_cue():
+    rec = one("Hospital director Omar Said, 52, said at least 20 people had been admitted.")
+    assert (rec["speaker"], rec["content"]) == ("Hospital director Omar Said", "at least 20 people had been admitted")
+
+
+def test_addressee_before_that_is_skipped():
+    rec = one("The ministry's spokesperson, Ana Lima, told a weekly briefing that the border would reopen.")
+    assert (rec["speaker"], rec["speaker_role"], rec["content"]) == (
+        "Ana Lima",
+        "The ministry's spokesperson",
+        "the border would reopen",
+    )
+
+
+def test_noun_phrase_objects_that_are_not_claims():
+    claims, _ = run(
+        [
+            "The militia claimed responsibility for the blast.",
+            "The newspaper, citing two officials, reported that the deal was close.",
+        ]
+    )
+    assert claims[["speaker", "cue", "content"]].values.tolist() == [
+        ["The newspaper", "reported", "the deal was close"]
+    ]
+
+
+def test_acronym_matches_a_speaker_it_abbreviates_without_the_alias_table():
+    claims, _ = run(
+        [
+            "Norway's Petroleum Safety Authority said the rig was evacuated.",
+            "The PSA said in a statement that nobody was hurt.",
+        ],
+        AttributionParams(replace_aliases=True),
+    )
+    assert claims["speaker_canonical"].tolist() == ["Petroleum Safety Authority", "Petroleum Safety Authority"]
+
+
+def test_interrupted_clause_and_possessive_speaker():
+    claims, _ = run(["The driver, police said, fled on foot.", "Her lawyer said she would appeal."])
+    first, second = claims.to_dict("records")
+    assert (first["speaker"], first["content"]) == ("police", "The driver, police said, fled on foot")
+    assert (second["speaker"], second["content"]) == ("Her lawyer", "she would appeal")
+    assert pd.isna(second["speaker_canonical"])  # whose lawyer is not known: no canonical name to merge on
+
+
+def test_addressee_before_a_colon_quote():
+    rec = one('The spokesperson told a regular briefing: "We firmly oppose this."')
+    assert (rec["speaker"], rec["cue"], rec["content"], rec["kind"]) == (
+        "The spokesperson",
+        "told",
+        "We firmly oppose this",
+        "direct",
+    )
+
+
+def test_second_verb_of_a_coordinated_clause_takes_the_sentence_subject():
+    claims, _ = run(
+        [
+            "The mayor toured the flooded district and said the damage was extensive.",
+            "Volunteers were asked to register online and told that places were limited.",
+        ]
+    )
+    assert claims[["speaker", "content"]].values.tolist() == [["The mayor", "the damage was extensive"]]
+
+
+def test_name_with_two_role_appositives():
+    rec = one(
+        "Professor Ines Moreau, director of the national survey, and chair of the health council, "
+        "says the findings are alarming."
+    )
+    assert (rec["speaker"], rec["content"]) == ("Professor Ines Moreau", "the findings are alarming")
+    assert rec["speaker_canonical"] == "Ines Moreau"

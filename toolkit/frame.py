@@ -142,9 +142,9 @@ def _snippet_ids(df: pd.DataFrame, id_column: str | None, prefix: str) -> np.nda
 
 
 def _text_column(raw: pd.Series, index: pd.Index) -> pd.Series:
-    if isinstance(raw.dtype, pd.StringDtype):
-        text = raw.copy()
-    elif pd.api.types.is_string_dtype(raw.dtype) and raw.dtype != object:
+    if isinstance(raw.dtype, pd.StringDtype) or (pd.api.types.is_string_dtype(raw.dtype) and raw.dtype != object):
+        # pandas 3's default ``str`` dtype is a StringDtype with NaN as its missing value; the
+        # contract is ``string`` (missing = <NA>), so both are converted, never just copied.
         text = raw.astype("string")
     else:
         values = raw.to_numpy(dtype=object)
@@ -179,7 +179,7 @@ def _text_column(raw: pd.Series, index: pd.Index) -> pd.Series:
 
 def _string_column(raw: pd.Series) -> pd.Series:
     if isinstance(raw.dtype, pd.StringDtype):
-        return raw
+        return raw.astype("string")
     values = raw.to_numpy(dtype=object)
     out = pd.Series(
         [v if isinstance(v, str) or v is None else (None if _isna(v) else str(v)) for v in values],
@@ -244,7 +244,7 @@ def validate_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Return ``frame`` if it already is a snippet frame, else build one from it."""
     if (
         frame.index.name == INDEX
-        and isinstance(frame.index.dtype, pd.StringDtype)
+        and str(frame.index.dtype) == "string"
         and all(c in frame.columns for c in SNIPPET_COLUMNS)
         and all(str(frame[c].dtype) == d for c, d in SNIPPET_COLUMNS.items())
         and frame.index.is_unique

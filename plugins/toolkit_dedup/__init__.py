@@ -14,8 +14,9 @@ from toolkit import AnalysisSpec, hookimpl
 from toolkit_dedup.core import DedupParams, dedup
 from toolkit_dedup.schema import CLUSTERS_COLUMNS, DEDUP_COLUMNS, STORIES_COLUMNS, STORY_COLUMNS
 from toolkit_dedup.stories import StoryParams, stories
+from toolkit_dedup.views import register_views  # the cluster browser (a register_views hookimpl)
 
-__all__ = ["DedupParams", "StoryParams", "dedup", "register_analyses", "stories"]
+__all__ = ["DedupParams", "StoryParams", "dedup", "register_analyses", "register_views", "stories"]
 
 
 @hookimpl
@@ -42,6 +43,8 @@ def register_analyses(register):
             columns=STORY_COLUMNS,
             tables={"stories": STORIES_COLUMNS},
             scope="collection",
+            # Off unless asked for: it loads a sentence-embedding model (the [embeddings] extra).
+            default=False,
             description="Snippets about the same event grouped into stories, even when the facts differ.",
         )
     )

@@ -45,6 +45,8 @@ def get_encoder(model: str = "") -> Encoder:
         return _LOADED[model]
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    # A notebook or a CLI run should not be flooded with weight-loading bars and warnings.
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     try:
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:
@@ -68,6 +70,7 @@ def get_encoder(model: str = "") -> Encoder:
             f"model {model!r} is neither a registered encoder nor a local model directory "
             "(models are never downloaded at run time)"
         )
+    _quiet_transformers()
     st = SentenceTransformer(str(path), device="cpu", local_files_only=True)
 
     def encode(texts: Sequence[str]) -> np.ndarray:
@@ -77,6 +80,16 @@ def get_encoder(model: str = "") -> Encoder:
 
     _LOADED[model] = encode
     return encode
+
+
+def _quiet_transformers() -> None:
+    """Silence transformers' "Loading weights" progress bar and info logging, when it is importable."""
+    try:
+        from transformers.utils import logging as hf_logging
+    except ImportError:  # sentence-transformers without transformers cannot load a model anyway
+        return
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
 
 
 def embed(texts: Sequence[str], model: str = "") -> np.ndarray:

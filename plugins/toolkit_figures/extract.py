@@ -36,7 +36,7 @@ _MIXED_TAIL = re.compile(
     r"[ \t]{1,2}(?:and[ \t]{1,2})?(?:(\d{1,3})(?:[ \t]{1,2}(hundred|thousand|million|billion|lakh|crore)\b)?(?![\d,.])"
     r"|and[ \t]{1,2}((?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[ \t-](?:one|two|three|four|five"
     r"|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
-    r"|fifteen|sixteen|seventeen|eighteen|nineteen)\b)",
+    r"|fifteen|sixteen|seventeen|eighteen|nineteen)\b(?:[ \t]{1,2}(hundred)\b)?)",
     re.IGNORECASE,
 )
 _POWER = re.compile(r"[x×]10(?:\^|\*\*)?([−\-+]?\d{1,3})$")
@@ -61,13 +61,13 @@ class _Gate:
     regex call): the first three characters, or a whole shorter word followed by a non-letter."""
 
     def __init__(self, words, fold: bool):
-        self.fold = fold
-        ws = [w.lower() if fold else w for w in words if w]
+        ws = [w for w in words if w]
+        if fold:  # every casing a text uses (lower, upper, title), so a call needs no lower()
+            ws = [v for w in ws for v in (w.lower(), w.upper(), w[:1].upper() + w[1:].lower())]
         self.long = frozenset(w[:3] for w in ws if len(w) >= 3)
         self.short = frozenset(w for w in ws if len(w) < 3)
 
-    def __call__(self, ahead: str) -> bool:
-        a = ahead.lower() if self.fold else ahead
+    def __call__(self, a: str) -> bool:
         if a[:3] in self.long:
             return True
         short = self.short
@@ -131,6 +131,9 @@ _BAD = re.compile(
         |(?<![\w])\d+(?![eE][+\-]?\d|x10)[A-Za-z]+\d+[A-Za-z\d]*\b))""",
     re.VERBOSE,
 )
+_MONTH_DOT_BEFORE = re.compile(
+    r"(?<![A-Za-z])(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)[ \t]?\.[ \t]{1,2}\Z", re.IGNORECASE
+)
 _LETTERS_BEFORE = re.compile(r"(?<![A-Za-z])([A-Za-z]{1,8})[-‐‑]?$")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']{1,2000}")
 _EMAIL = re.compile(r"[\w.+\-]{1,64}@[\w\-]{1,63}(?:\.[\w\-]{1,63}){1,6}")
@@ -146,9 +149,14 @@ _VULGAR_CLASS = "".join(VULGAR)
 _DIGIT_RE = re.compile(
     rf"""(?=[\d.{_VULGAR_CLASS}])(?:
       (?<![\w.])(?P<frac>(?:\d{{1,3}}[ \u00a0]{{1,2}})?\d{{1,3}}/\d{{1,4}})(?![\d/])
-    | (?:(?<![\w.])|(?<=[A-Z]{{3}}))(?P<dig>(?:\d{{1,3}}(?:,\d{{2}}){{1,4}},\d{{3}}(?!\d)|\d{{1,3}}(?:,\d{{3}})+(?!\d)
-          |\d{{1,3}}(?:[\u00a0\u202f\u2009 ]\d{{3}})+(?![\w])|\d+)(?:\.\d+|[ ]\.[ ]\d+(?=[ \t]?%))?
-          (?:[eE][+\-]?\d{{1,3}}(?![\w.])|[ ]?[x×][ ]?10(?:\^|\*\*)?[−\-+]?\d{{1,3}}(?![\w.]))?(?!\d)|\.\d+(?!\d))
+    | (?:(?<![\w.])|(?<=[A-Z]{{3}}))(?P<dig>(?:\d{{1,3}}(?=[.,]\d)(?:(?P<eu>(?:\.\d{{3}}){{2,}}(?:,\d{{1,3}})?
+              |\.\d{{3}},\d{{1,2}}
+              |,\d{{1,2}}(?=[ \u00a0]?(?:million|billion|trillion|mln|bn|mn)\b))(?!\d|[.,]\d)
+            |(?:,\d{{2}}){{1,4}},\d{{3}}(?!\d)|(?:,\d{{3}})+(?!\d))
+          |\d{{1,3}}(?:[\u00a0\u202f\u2009 ]\d{{3}})+(?![\w])|\d+)
+          (?:\.\d+|[ ]\.[ ]\d+(?=[ \t]?%|[ ](?:million|billion|trillion)\b))?
+          (?:[eE][+\-]?\d{{1,3}}(?![\w.])|[ ]?[x×][ ]?10(?:\^|\*\*)?[−\-+]?\d{{1,3}}(?![\w.])
+          |\^[+\-−]{{0,2}}\d{{1,3}}(?![\w.]))?(?!\d)|\.\d+(?!\d))
           (?P<vf>[{_VULGAR_CLASS}])?
     | (?<![\w.])(?P<vul>[{_VULGAR_CLASS}]))""",
     re.VERBOSE,
@@ -162,12 +170,13 @@ def _word_re(lex: Lexicon, ignore_case: bool) -> re.Pattern:
     nw_alt = trie_regex(nw)
     hs = trie_regex(["hundred", *lex.scales, *lex.dozen, *lex.fractions])
     digits_alt = trie_regex(list(lex.ones) + list(lex.tens))
-    word_tok = rf"(?:{nw_alt}|an?(?=\s+(?:{hs})\b)|score(?=\s+of\b)|point(?=\s+(?:{digits_alt})\b))"
+    word_tok = rf"(?:{nw_alt}|an?(?=[\s-]{{1,3}}(?:{hs})\b)|score(?=\s+of\b)|point(?=\s+(?:{digits_alt})\b))"
     vague = trie_regex(["tens", "dozens", "scores", "hundreds", "thousands", "millions", "billions", "trillions"])
     pattern = rf"""(?=[a-zA-Z])\b(?:
       (?P<vg>{vague}(?:\s+of\s+(?:thousands|millions|billions))?)\b
     | (?P<vm>(?:several|a\s+few)\s+(?:hundred|thousand|million|billion)s?)\b
-    | (?P<w>(?:an?\s+(?=(?:{hs})\b))?{word_tok}(?:(?:\s*-\s*|\s+and\s+|\s+){word_tok}\b){{0,15}})\b)"""
+    | (?P<w>(?:an?\s+(?=(?:{hs})\b))?{word_tok}
+        (?:(?:\s*-\s*(?:and\s*-\s*)?|\s+and\s+|\s+)(?:{word_tok}|firsts?)\b){{0,15}})\b)"""
     return re.compile(pattern, re.VERBOSE | (re.IGNORECASE if ignore_case else 0))
 
 
@@ -181,7 +190,7 @@ _ARTICLE_BEFORE_UNIT = re.compile(
 )
 _AND_A_HALF = re.compile(r"[ \t]+and[ \t]+an?[ \t]+(half|quarter)\b", re.IGNORECASE)
 _SYMBOL_AFTER = re.compile(r"[ \t\u00a0]{0,2}([$€£¥₹₽₩₺₴₦₱₪₫฿₿₡₾₭元]|ரூ)(?![ \t]?\d)")
-_CODE_AFTER = re.compile(r"[ \t\u00a0]{1,2}(M?)([A-Za-z]{3})(?![A-Za-z])")
+_CODE_AFTER = re.compile(r"[ \t\u00a0]{1,2}(M?)([A-Za-z]{3})(?![A-Za-z0-9])")
 _SPACES = re.compile(r"\s+")
 _COMPARATIVE_AFTER = re.compile(r"\s+(?:more|less|larger|bigger|higher|greater|smaller|as)\b")
 _DURATION_AFTER = re.compile(r"[ \t\u00a0]{1,2}([A-Za-z]+(?:[ \t]old)?)")
@@ -276,7 +285,9 @@ def parse_words(tokens: list[str], lex: Lexicon) -> list[tuple[int, int, float]]
 
     ``tokens`` are lower-case words (``and``, ``a`` and ``point`` included). "two hundred and five"
     is one number, "three and four" two, "two thirds" 2/3, "one and a half" 1.5, "five and a half
-    million" 5.5e6, "half a million" 5e5, "two point five" 2.5.
+    million" 5.5e6, "half a million" 5e5, "two point five" 2.5, "three twenty-fifths" 3/25 (a compound
+    ordinal as the denominator), "two and fifty-four hundredths" 2.54, "one billion and a half million"
+    1,000,500,000.
     """
     out: list[tuple[int, int, float]] = []
     i, n = 0, len(tokens)
@@ -299,24 +310,21 @@ def parse_words(tokens: list[str], lex: Lexicon) -> list[tuple[int, int, float]]
                 article = True
                 last = "a"
             elif t == "and":
-                if (
-                    (last in ("hundred", "scale") and (nxt in ones or nxt in tens))
-                    or (
-                        last in ("one", "teen", "ten", "hundred", "scale")
-                        and nxt in ("a", "an", "one")
-                        and (i + 2 < n and tokens[i + 2] in fractions)
-                    )
-                    or (
-                        last in ("one", "teen", "ten", "hundred", "scale")
-                        and nxt in ones
-                        and i + 2 < n
-                        and (
-                            (tokens[i + 2] in fractions and tokens[i + 2] not in ("half", "quarter", "third"))
-                            or tokens[i + 2] in ("thirds", "quarters", "fifths", "fourths", "halves")
-                        )
-                    )
-                ):
+                whole = last in ("one", "teen", "ten", "hundred", "scale")
+                denominator = _fraction_follows(tokens, i + 1, lex) if whole else 0
+                fraction_next = whole and (
+                    (nxt in ("a", "an", "one") and i + 2 < n and tokens[i + 2] in fractions) or denominator
+                )
+                if fraction_next and not (last == "hundred" and nxt in tens and denominator not in (10, 100, 1000)):
+                    # "two and three fifths", "two hundred and fifty-four hundredths" (as on a cheque):
+                    # a whole number, then a fraction
                     group = 0.0
+                    scale_and = last == "scale"
+                elif last in ("hundred", "scale") and (nxt in ones or nxt in tens):
+                    # "two hundred and five"; after "hundred" the "and" is inside the number, so
+                    # "one hundred and thirty fifths" is 130/5
+                    if last == "scale":
+                        group = 0.0
                     scale_and = last == "scale"
                 else:
                     break
@@ -336,6 +344,8 @@ def parse_words(tokens: list[str], lex: Lexicon) -> list[tuple[int, int, float]]
                 cur += float("0." + digits) if digits else 0.0
                 i = j
                 last = "point"
+                if i < n and tokens[i] in scales:
+                    continue  # "two point five million"
                 break
             elif t in ones:
                 v = ones[t]
@@ -345,6 +355,17 @@ def parse_words(tokens: list[str], lex: Lexicon) -> list[tuple[int, int, float]]
                 group += v
                 last = "teen" if v >= 10 else "one"
             elif t in tens:
+                unit = _ORDINAL_UNITS.get(nxt)
+                if unit and (
+                    (last in ("one", "teen", "ten", "a") and (nxt[-1] == "s" or article or group == 1))
+                    or (last == "hundred" and nxt[-1] == "s")
+                ):
+                    # a compound ordinal as the denominator: "three twenty-fifths", "a twenty-first"
+                    num = 1.0 if last == "a" else group
+                    cur = cur - (0.0 if last == "a" else group) + num / (tens[t] + unit)
+                    article = False
+                    i += 2
+                    break
                 if last in ("one", "teen", "ten", "a", "frac"):
                     break
                 cur += tens[t]
@@ -389,7 +410,14 @@ def parse_words(tokens: list[str], lex: Lexicon) -> list[tuple[int, int, float]]
                         last = "half"
                         i += 1
                         continue
+                elif last == "scale" and t[-1] == "s" and d >= 100:  # "a hundred thousand millionths"
+                    frac = (total + cur) / d
+                    total = cur = 0.0
                 else:
+                    break
+                if total and not cur and scale_and and scales.get(nxt, last_scale) < last_scale:
+                    total += frac * scales[nxt]  # "one billion and a half million"
+                    i += 2
                     break
                 if total and not cur and scale_and:  # "one million and a half", "six million and two thirds"
                     total += frac * last_scale
@@ -416,6 +444,29 @@ def parse_words(tokens: list[str], lex: Lexicon) -> list[tuple[int, int, float]]
             out.append((start, end, value))
         i = max(end, start + 1)
     return out
+
+
+_ORDINAL_UNITS = {
+    "first": 1, "firsts": 1, "third": 3, "thirds": 3, "fourth": 4, "fourths": 4, "fifth": 5, "fifths": 5,
+    "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7, "eighth": 8, "eighths": 8, "ninth": 9, "ninths": 9,
+}  # fmt: skip
+_ROUND_SCALES = frozenset((100.0, 1e3, 1e5, 1e6, 1e7, 1e9, 1e12))
+_PLURAL_FRACTIONS = frozenset(("thirds", "quarters", "fifths", "fourths", "halves"))
+
+
+def _fraction_follows(tokens: list[str], j: int, lex: Lexicon) -> float:
+    """The denominator when ``tokens[j:]`` are a numerator of up to three words and a fraction word
+    ("three fifths", "fifty-four hundredths": the fraction part of a mixed number after "and"), else 0."""
+    k = j
+    n = len(tokens)
+    while k < n and k - j < 3 and (tokens[k] in lex.ones or tokens[k] in lex.tens):
+        k += 1
+    if k == j or k >= n:
+        return 0
+    w = tokens[k]
+    if (w in lex.fractions and w not in ("half", "quarter", "third")) or w in _PLURAL_FRACTIONS:
+        return lex.fractions[w]
+    return 0
 
 
 # --------------------------------------------------------------------------------------------
@@ -671,12 +722,19 @@ class Extractor:
             digits = raw.replace(",", "") if raw.isascii() and " " not in raw else _GROUP_SEPARATORS.sub("", raw)
             if " . " in raw:  # tokenised decimal "6 . 2 %"
                 digits = raw.replace(" ", "").replace(",", "")
+            elif m.group("eu"):  # dots between thousands, a decimal comma: 1.250.000, 1.234,56
+                digits = raw.replace(".", "").replace(",", ".")
             pm = _POWER.search(digits)
             if pm:  # 1.3x10^6, 2.48×10−5
                 digits = digits[: pm.start()] + "e" + pm.group(1).replace("−", "-")
             try:
-                v = float(digits)
-            except ValueError:
+                if "^" in digits:  # 1.1^23, 2.5^-1 (a leading minus applies to the result)
+                    base, _, power = digits.partition("^")
+                    exp = int(power.lstrip("+-−"))
+                    v = float(base) ** (-exp if (power.count("-") + power.count("−")) % 2 else exp)
+                else:
+                    v = float(digits)
+            except (ValueError, OverflowError, ZeroDivisionError):
                 return []
             vf = m.group("vf")
             if vf:
@@ -743,8 +801,10 @@ class Extractor:
                 continue  # lone ordinal ("third", "fifth")
             if len(words) == 1 and (last in lex.scales or last == "hundred"):
                 continue  # a scale word without a number ("million"): not a figure by itself
-            if words[0] in ("a", "an") and last in lex.fractions and last not in ("half", "halves"):
-                # "a third" is a fraction only before "of", punctuation or the end
+            if (words[0] in ("a", "an") and last in lex.fractions and last not in ("half", "halves")) or (
+                len(words) > 1 and last in _ORDINAL_UNITS and last[-1] != "s" and words[-2] in lex.tens
+            ):
+                # "a third", "one twenty-first" are fractions only before "of", punctuation or the end
                 rest = text[we : we + 4]
                 by = _prev_word(text, ws)[0] == "by"  # "rose by a fifth"
                 if not (rest[:1] in ("", ",", ".", ";", ":", ")", "!", "?") or rest.lower().startswith(" of") or by):
@@ -959,7 +1019,14 @@ class Extractor:
                     )
                     if cm2:
                         c = cm2.group(2)
-                        if c.upper() in lex.currency_codes and (c.isupper() or c.lower() in self.prefix_codes):
+                        if (
+                            c.upper() in lex.currency_codes
+                            and (c.isupper() or c.lower() in self.prefix_codes)
+                            and not (
+                                text[pos + cm2.end() : pos + cm2.end() + 2].lstrip()[:1].isdigit()
+                                and self._has_currency_left(text, s)
+                            )
+                        ):  # "rmb 10 usd 20": "usd" belongs to the number after it
                             currency = c.upper()
                             pos += cm2.end()
                             if cm2.group(1):
@@ -1020,7 +1087,11 @@ class Extractor:
                 return False
 
         # --- left side: currency prefix, sign, qualifier
-        currency_left, left_start = self._currency_left(text, s)
+        # a minus between the currency sign and the digits: "$-99.99"
+        neg_inside = (
+            s >= 2 and text[s - 1] in "-−" and text[s - 2] in self.symbol_chars and (s < 3 or text[s - 3] in " \t(\n")
+        )
+        currency_left, left_start = self._currency_left(text, s - 1 if neg_inside else s)
         left_iso = currency_left[0] if isinstance(currency_left, tuple) else currency_left
         if currency_left and (
             (currency is not None and left_iso != currency) or (left_start is not None and left_start < self._prev_end)
@@ -1037,9 +1108,11 @@ class Extractor:
             f.start = left_start
         if currency and unit is None and "$" in text[max(0, f.start - 1) : f.start + 4] and currency == "USD":
             currency = self.default_dollar
-        sign = 1
+        sign = -1 if neg_inside and currency_left else 1
         ls = f.start
-        if ls > 0 and text[ls - 1] in "-−" and (ls == 1 or text[ls - 2] in " \t(\n[<>=≤≥~") and not f.glued_left:
+        if sign == -1:
+            pass
+        elif ls > 0 and text[ls - 1] in "-−" and (ls == 1 or text[ls - 2] in " \t(\n[<>=≤≥~") and not f.glued_left:
             # negative number; a '-' right after a word or digit is a hyphen, not a sign
             if not (ls >= 2 and text[ls - 2] in " " and ls >= 3 and text[ls - 3].isdigit()):
                 sign = -1
@@ -1110,10 +1183,16 @@ class Extractor:
                 last = 1.0
             elif small and last >= 100:
                 v = _small_words(small, self.lex)
-                if v is None or v >= min(last, 100):
+                if v is not None and m.group(4):  # "6 crore and two hundred"
+                    v = v * 100 if v < 10 and last > 1000 else None
+                    if v is not None and v >= last:
+                        break
+                elif v is not None and v >= min(last, 100):
+                    break
+                if v is None:
                     break
                 total += v
-                last = 1.0
+                last = 1.0 if v < 100 else 100.0
             else:
                 break
             pos = m.end()
@@ -1284,6 +1363,11 @@ class Extractor:
             return False
         if f.plain and is_digit and prev.rstrip(".") in lex.months and prev_raw[:1].isupper():
             return False
+        if (
+            f.plain and is_digit and v is not None and v <= 31 and "." in text[max(0, f.core_start - 4) : f.core_start]
+            and _MONTH_DOT_BEFORE.search(text, max(0, f.core_start - 9), f.core_start)
+        ):  # fmt: skip
+            return False  # "nov. 6", "dec . 12"
         # years: 1066, 2008 (unless a qualifier makes it a count, "over 2000 people")
         if (
             f.plain and is_digit and v is not None and not self.include_years and f.qualifier == "exact"
@@ -1327,6 +1411,10 @@ class Extractor:
                     return False
                 if text[f.end : f.end + 1] == "-":
                     return False
+            if w in ("a dozen", "the dozen") and self._prev_end and not text[self._prev_end : f.start].strip():
+                return False  # "64 cents a dozen": a price per dozen, not a count
+            if w in ("half", "quarter") and f.plain and prev in ("first", "second", "third", "fourth", "final", "last"):
+                return False  # "the second half of the year", "first-quarter": a period, not a share
             if (
                 w in ("half", "quarter")
                 and f.plain
@@ -1388,6 +1476,16 @@ class Extractor:
             return None
         if f.truncated or g.truncated or (f.weak and g.weak):
             return None
+        if (
+            g.words and f.plain and f.value is not None and 0 < f.value < 1 and g.value in _ROUND_SCALES
+            and gap.strip().lower() == "of" and text[g.core_start : g.core_start + 2].lower() in ("a ", "an")
+        ):  # fmt: skip
+            # "a quarter of a million", "two-thirds of a billion dollars"
+            g.value = float(f"{f.value * g.value:.15g}")
+            g.start, g.core_start, g.words = f.start, f.core_start, True
+            g.qualifier = f.qualifier
+            self._bounds(g)
+            return g
         compatible = f.unit == g.unit or f.unit is None or (g.unit is None and f.kind == "count")
         # "between X and Y", "from X to Y", "X-Y", "X to Y"
         rg = _RANGE_GAP.fullmatch(gap)
@@ -1419,6 +1517,13 @@ class Extractor:
             core = text[g.core_start : g.core_end].replace(",", "")
             with contextlib.suppress(ValueError):
                 lo = lo * (ratio / float(core))
+        elif f.words and g.words and f.plain and 1 <= lo < hi:
+            # in words: "between five and six thousand", "two or three million"
+            g_last = text[g.core_start : g.core_end].rsplit(None, 1)[-1].lower()
+            f_last = text[f.core_start : f.core_end].rsplit(None, 1)[-1].lower()
+            mult = 100.0 if g_last == "hundred" else self.lex.scales.get(g_last)
+            if mult and f_last != "hundred" and f_last not in self.lex.scales and lo * mult < hi:
+                lo *= mult
         plain_pair = f.plain and g.plain and not f.words and not g.words
         if gap_l in ("-", "–", "—", "‐", "‑") and plain_pair and f.glued_right:
             # 4-2, 2-2: a score; 737-800 after a name: a code
@@ -1473,7 +1578,7 @@ class Extractor:
         # "one over three": a fraction, when "over" is read as a qualifier of the second number
         if (
             not gap.strip() and g.qualifier == "more_than" and text[g.start : g.start + 5].lower() == "over "
-            and f.plain and f.value is not None and g.value and 0 < f.value < g.value and f.value <= 10
+            and f.plain and f.value is not None and g.value and 0 < abs(f.value) < g.value and abs(f.value) <= 10
             and (g.plain or g.unit is None)
         ):  # fmt: skip
             r = Fig(f.start, g.end, f.value / g.value, f.words)
@@ -1487,6 +1592,7 @@ class Extractor:
             rt
             and f.plain
             and g.plain
+            and not g.weak
             and f.value is not None
             and g.value
             and 0 < f.value < g.value

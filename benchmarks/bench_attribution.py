@@ -52,10 +52,12 @@ def load(path: Path) -> list[dict]:
 
 
 def make_frame(records: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {"text": pd.array([r.get("text") or "" for r in records], dtype="string")},
-        index=pd.Index([str(r["id"]) for r in records], dtype="string", name="snippet_id"),
-    )
+    """The snippet frame, with the ``url`` a record carries (the GUM records name their article,
+    which lets a pronoun opening a sentence find its antecedent in the sentences before)."""
+    cols = {"text": pd.array([r.get("text") or "" for r in records], dtype="string")}
+    if any(r.get("url") for r in records):
+        cols["url"] = pd.array([r.get("url") or None for r in records], dtype="string")
+    return pd.DataFrame(cols, index=pd.Index([str(r["id"]) for r in records], dtype="string", name="snippet_id"))
 
 
 # ------------------------------------------------------------------------------- regex baseline
@@ -220,14 +222,14 @@ def main(argv=None) -> int:
         f"{'system':45} {'mixed/s':>8} {'ratio':>6} {'dense/s':>8} {'ratio':>6} | "
         f"{'seed spk F1':>11} {'content F1':>10} {'links F1':>8} |"
     )
-    print(header + f" {'GUM spk F1':>10} {'P':>5} {'R':>5}")
+    print(header + f" {'GUM spk F1':>10} {'P':>5} {'R':>5} {'links F1':>8}")
     for name, r in results.items():
         s, g = r["seed"], r["gum_news"]
         print(
             f"{name:45} {r['snippets_per_second']:>8} {r['snippets_per_second'] / base:>6.2f} "
             f"{r['dense_snippets_per_second']:>8} {r['dense_snippets_per_second'] / dbase:>6.2f} | "
             f"{s['speaker_f1']:>11.3f} {s['content_token_f1']:>10.3f} {s['canonical_link_f1']:>8.3f} | "
-            f"{g['speaker_f1']:>10.3f} {g['speaker_p']:>5.2f} {g['speaker_r']:>5.2f}"
+            f"{g['speaker_f1']:>10.3f} {g['speaker_p']:>5.2f} {g['speaker_r']:>5.2f} {g['canonical_link_f1']:>8.3f}"
         )
     return 0
 

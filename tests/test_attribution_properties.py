@@ -93,3 +93,22 @@ def test_analysis_never_crashes_and_joins_back(texts):
         text = df.loc[rec["snippet_id"], "text"]
         assert text[rec["speaker_start"] : rec["speaker_end"]] == rec["speaker"]
         assert text[rec["content_start"] : rec["content_end"]] == rec["content"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(NEWSY, min_size=1, max_size=8), st.lists(st.sampled_from(["u1", "u2", None]), min_size=8, max_size=8))
+def test_pronouns_across_an_article_keep_groups_and_people_apart(texts, urls):
+    ids = [f"p{i}" for i in range(len(texts))]
+    df = pd.DataFrame(
+        {"text": pd.array(texts, dtype="string"), "url": pd.array(urls[: len(texts)], dtype="string")},
+        index=pd.Index(ids, dtype="string", name="snippet_id"),
+    )
+    claims = extract_attributions(df, AttributionParams(), Context()).tables["claims"]
+    for rec in claims.to_dict("records"):
+        low = rec["speaker"].lower()
+        if low in ("they", "it"):
+            assert rec["speaker_type"] != "person"  # a group or body pronoun never names a person
+        if low in ("he", "she") and not pd.isna(rec["speaker_canonical"]):
+            assert rec["speaker_type"] == "person"
+        if pd.isna(df.loc[rec["snippet_id"], "url"]) and low in ("he", "she", "they", "it"):
+            assert pd.isna(rec["speaker_canonical"])  # no article: nothing before it to refer to

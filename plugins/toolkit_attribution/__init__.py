@@ -14,10 +14,12 @@ table of well-known bodies), which the parameters extend or replace.
 Scope: ``collection``. Extraction is per snippet, but ``speaker_canonical`` (a contract column of
 ``claims``) needs the whole collection: an acronym is defined in one snippet and used in another,
 a surname joins the full name another outlet printed, a description joins the body its dedup
-cluster names. Splitting into a row-wise extraction plus a collection-wide naming analysis would
-leave ``claims`` without its canonical column (or make a second analysis rewrite the first's
-table), so one analysis declared ``collection`` is the honest declaration. When dedup runs first
-its ``cluster_id`` column is used as extra evidence (``uses=("dedup",)``).
+cluster names, a pronoun opening a sentence names the speaker of the sentence before it in the
+same article (snippets sharing a ``url``). Splitting into a row-wise extraction plus a
+collection-wide naming analysis would leave ``claims`` without its canonical column (or make a
+second analysis rewrite the first's table), so one analysis declared ``collection`` is the honest
+declaration. When dedup runs first its ``cluster_id`` column is used as extra evidence
+(``uses=("dedup",)``).
 
 There is no model-backed mode yet: an optional spaCy mode (parse-based speaker boundaries) is left
 for later, so nothing here imports spaCy or needs a network.
@@ -61,7 +63,9 @@ class AttributionParams:
     :param aliases_file: a JSON file shaped like ``data/aliases.json``, added to the table.
     :param replace_aliases: use only the user's aliases, not the shipped table.
     :param cognitive: also extract cognitive predicates (think, believe, found, show, ...).
-    :param resolve_pronouns: resolve he / she / it / they to a speaker or name in the snippet.
+    :param resolve_pronouns: resolve he / she / it / they to a speaker or name in the snippet, or,
+        for a pronoun opening a sentence, in the snippets just before it from the same article
+        (same ``url``, frame order).
     :param min_confidence: drop claims below this confidence.
     """
 
@@ -103,6 +107,10 @@ def extract_attributions(frame: pd.DataFrame, params: AttributionParams, context
     if "cluster_id" in frame.columns:
         cl = frame["cluster_id"]
         clusters = {str(k): str(v) for k, v in cl[cl.notna()].items()}
+    articles: dict[str, str] = {}  # snippet -> the article it was cut from (its url), in frame order
+    if "url" in frame.columns:
+        url = frame["url"]
+        articles = {str(k): str(v) for k, v in url[url.notna()].items() if str(v).strip()}
     sources: dict[str, str] = {}
     if "source" in frame.columns:
         src = frame["source"]
@@ -142,10 +150,10 @@ def extract_attributions(frame: pd.DataFrame, params: AttributionParams, context
 
     # Canonical speakers over the whole collection.
     text_by_id = dict(zip(ids, texts, strict=True))
-    canon = Canonicaliser(lex, text_by_id, clusters)
+    canon = Canonicaliser(lex, text_by_id, clusters, articles if params.resolve_pronouns else {})
     mentions = [
-        Mention(speaker=sp, snippet=sid, cluster=clusters.get(sid))
-        for sp, sid in zip(rows["speaker"], rows["snippet_id"], strict=True)
+        Mention(speaker=sp, snippet=sid, cluster=clusters.get(sid), start=st)
+        for sp, sid, st in zip(rows["speaker"], rows["snippet_id"], rows["speaker_start"], strict=True)
     ]
     canon.resolve(mentions)
     rows["speaker_canonical"] = [m.canonical for m in mentions]
@@ -175,7 +183,8 @@ def speakers_table(claims: pd.DataFrame, sources: dict[str, str]) -> pd.DataFram
             "aliases": g["speaker"].agg(lambda s: sorted(set(s))),
             "n_claims": g.size(),
             "n_snippets": g["snippet_id"].nunique(),
-            "n_sources": g["source"].nunique(),
+            # no snippet of the speaker has a known outlet: unknown (NA), not zero outlets
+            "n_sources": g["source"].nunique().astype("Int64").mask(g["source"].count() == 0),
             "snippet_id": g["snippet_id"].first(),
             "speaker_type": g["speaker_type"].agg(lambda s: s.mode().iloc[0]),
         }

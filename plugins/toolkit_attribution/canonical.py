@@ -9,13 +9,29 @@ A speaker string goes through, in order:
 2. acronyms learned from the collection's own text (``"the Korean Central News Agency (KCNA)"``),
    so an acronym and its expansion share one name even when the table knows neither;
 3. people: titles and roles are stripped (``"President Zelenskyy"`` -> ``Zelenskyy``), full names
-   that agree on the first name and on a transliteration-tolerant surname merge, and a bare
-   surname joins the one full name it matches (the one in the same snippet or cluster when the
-   collection has several people of that surname; else it stays apart);
+   that agree on the first name and on a transliteration-tolerant surname merge (initials such as
+   ``K.C.`` are part of a name), and a bare surname joins the one full name it matches (the one
+   in the same snippet, cluster or article when the collection has several people of that
+   surname; else it stays apart). With no speaker carrying the full name, a surname joins the one
+   full name its article's text gives (``"For Kevin Allton, a teacher, ..."`` then ``"Allton
+   said"``), or, misspelt by an edit or two, the one full name a speaker of the article carries;
 4. descriptions (``"South Korea's spy agency"`` when the table lacks it) join a named body when
    the same snippet or dedup cluster names exactly one compatible body among its speakers;
 5. groups (``"Ukrainian officials"``) keep their own name, and are never merged into a person;
-   ``"<body> officials"`` / ``"a <body> spokesperson"`` speak for the body.
+   ``"<body> officials"`` / ``"a <body> spokesperson"`` / ``"a spokeswoman for <body>"`` speak
+   for the body, and so does a document by it (``"data from the ONS"``); a document lodged with a
+   body (``"a filing with the SEC"``) keeps its whole phrase, since the body did not say it.
+   Organisation names with 'of' / 'for' / 'and' keep their whole name (``"the Office for National
+   Statistics"``, never a surname ``Statistics``). A description's canonical is lower case
+   wherever its sentence starts (``"Rescuers"`` and ``"rescuers"`` -> ``rescuers``, ``"Officials
+   in Gaza"`` -> ``officials in Gaza``); places, acronyms and words the collection only ever
+   capitalises keep their capital (``"Israeli officials"``, ``"Scientology officials"``).
+
+6. a pronoun speaker the snippet itself does not resolve (``"He said, ..."`` opening a
+   sentence) takes its antecedent from the few snippets before it in the same article (same
+   ``url``, frame order): the nearest one's speaker of a fitting kind and gender, else (he / she)
+   the person its narrative names; 'they' may take a group named just before it. A pronoun whose
+   own sentence names someone else first stays unresolved.
 
 Unresolved pronouns get no canonical name (NA), so they never link to anything.
 """
@@ -28,6 +44,8 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .extract import CLAUSE_STOP, DOC_NOUNS, LEAD_DROP, PREPS, SENT_RE, SOURCE_ADJ, pair_quotes
+from .extract import DETS as DET_WORDS
 from .lexicon import Lexicon, alias_key, fold
 
 PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "who", "which", "you"])
@@ -84,6 +102,90 @@ HEAD_GROUPS = (
 )
 
 
+# A run of capitalised words, lower-case name particles allowed inside ('Jaap de Hoop Scheffer').
+# Every repetition starts with blanks, which no word contains, so the match is linear.
+NAME_SEQ_RE = re.compile(
+    r"(?<![\w'’])[A-Z][\w'’.-]*(?:[ \t]+(?:(?:de|van|von|der|den|bin|al|da|del|la|le)[ \t]+)?[A-Z][\w'’.-]*)*"
+)
+INITIALS_RE = re.compile(r"(?:[A-Z]\.)+")  # 'K.C.' in 'K.C. Maurer' is initials, not an acronym
+GROUP_WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
+#: Title and role words that say whether a person is a man or a woman.
+GENDER_WORDS = {
+    "mr": "m",
+    "mr.": "m",
+    "sir": "m",
+    "lord": "m",
+    "king": "m",
+    "prince": "m",
+    "spokesman": "m",
+    "chairman": "m",
+    "congressman": "m",
+    "mrs": "f",
+    "mrs.": "f",
+    "ms": "f",
+    "ms.": "f",
+    "miss": "f",
+    "dame": "f",
+    "lady": "f",
+    "queen": "f",
+    "princess": "f",
+    "spokeswoman": "f",
+    "chairwoman": "f",
+    "congresswoman": "f",
+}
+PRONOUN_GENDER = {"he": "m", "she": "f"}
+#: How many earlier snippets of the same article a pronoun looks back through for its antecedent.
+PRONOUN_WINDOW = 3
+#: How many earlier snippets of the same article a bare surname looks back through for a full name.
+ARTICLE_WINDOW = 200
+#: Words that open a description rather than a name ('Two people familiar with the matter',
+#: 'Several witnesses', 'Local residents').
+COMMON_LEAD = frozenset(
+    " ".join(
+        [
+            "one two three four five six seven eight nine ten dozens hundreds thousands several many some most",
+            "other others few all both local senior top former current junior federal regional national",
+            "international foreign health government police security military hospital company industry union",
+            "rescue emergency fire aid party court election market opposition",
+        ]
+    ).split()
+)
+#: 'a spokeswoman for the State Department', 'officials at the health ministry', 'a source at the
+#: company': the person speaks for the body named after the preposition.
+SPEAKS_FOR_RE = re.compile(
+    r"(?:[\w'-]+\s+){0,2}?(?:spokes(?:man|woman|person|people|men|women)|officials?|representatives?|"
+    r"sources?|spokes-person)\s+(?:for|at|from|of|with|in)\s+(\S.*)"
+)
+DOC_SOURCE_RE = re.compile(
+    r"(?:[\w'-]+\s+){0,2}?(?:" + "|".join(sorted(DOC_NOUNS)) + r")\s+(with|by|from|to|in|at)\s+(\S.*)",
+    re.IGNORECASE,
+)
+SPOKESPERSON = frozenset(["spokesperson", "spokesman", "spokeswoman", "spokespeople", "spokesmen", "spokeswomen"])
+POST_PREPS = frozenset(["with", "in", "at", "from", "on", "inside", "within", "near"])
+LOWER_WORD_RE = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*")
+NOT_NAME_LEAD = PREPS | DET_WORDS | CLAUSE_STOP | LEAD_DROP | frozenset(["he", "she", "it", "they", "we", "i"])
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of two short strings, or ``limit + 1`` once it is certainly larger."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+def typo_limit(surname: str) -> int:
+    """How many edits a misspelt surname may be from the full name it joins (0: none allowed)."""
+    return 0 if len(surname) < 5 else 1 if len(surname) < 8 else 2
+
+
 def skeleton(name: str) -> str:
     """A transliteration-tolerant key for a surname: Zelenskyy, Zelensky, Zelenskiy -> 'zelensky'."""
     s = unicodedata.normalize("NFKD", name.lower())
@@ -103,6 +205,8 @@ class Mention:
     name: tuple[str, ...] = ()  # a person's name tokens, titles stripped
     context: str = ""  # a 'Place's' prefix
     canonical: str | None = None
+    start: int = -1  # where the speaker starts in its snippet (orders pronouns and antecedents)
+    display: str = ""  # the name to show when it is not the speaker as written ('a spokeswoman for X' -> X)
 
 
 @dataclass
@@ -110,9 +214,18 @@ class Canonicaliser:
     lex: Lexicon
     texts: dict[str, str]
     clusters: dict[str, str] = field(default_factory=dict)
+    articles: dict[str, str] = field(default_factory=dict)  # snippet -> its article (url)
     _ctx_cache: dict[str, int] = field(default_factory=dict)
     _joined: str | None = None
     _classified: dict[str, tuple] = field(default_factory=dict)
+    _people_cache: dict[str, list] = field(default_factory=dict)
+    _surname_cache: dict[tuple, str | None] = field(default_factory=dict)
+    _art_snips: dict[str, list[str]] | None = None
+    _art_pos: dict[str, int] = field(default_factory=dict)
+    _entity_name: dict[tuple[str, str], str] = field(default_factory=dict)
+    _by_surname: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    _speaker_keys: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
+    _lower: frozenset[str] | None = None
 
     # ------------------------------------------------------------------ learning from the text
     def learn_acronyms(self) -> dict[str, str]:
@@ -172,9 +285,9 @@ class Canonicaliser:
         hit = self._classified.get(m.speaker)
         if hit is None:
             self._classify(m)
-            self._classified[m.speaker] = (m.kind, m.key, m.name, m.context)
+            self._classified[m.speaker] = (m.kind, m.key, m.name, m.context, m.display)
         else:
-            m.kind, m.key, m.name, m.context = hit
+            m.kind, m.key, m.name, m.context, m.display = hit
 
     def _classify(self, m: Mention) -> None:
         lex = self.lex
@@ -196,6 +309,39 @@ class Canonicaliser:
                 s = s[len(d) :]
                 low = low[len(d) :]
                 break
+        # 'a spokeswoman for the State Department', 'officials at the Pentagon': they speak for the body
+        sm = SPEAKS_FOR_RE.match(s)
+        if sm:
+            inner = Mention(speaker=sm.group(1), snippet=m.snippet, cluster=m.cluster)
+            self._classify(inner)
+            if inner.kind == "body" and inner.key:
+                m.kind, m.key, m.context = "body", inner.key, inner.context
+                m.display = self._display(sm.group(1))
+                return
+        # 'a Google spokesperson', 'a Downing Street spokesman': a spokesperson speaks for the body
+        sw = s.split()
+        if len(sw) >= 2 and sw[-1].lower() in SPOKESPERSON and not m.context:
+            body = sw[:-1]
+            if all(w[:1].isupper() for w in body) and not all(w.lower() in lex.titles for w in body):
+                m.kind, m.key, m.display = "body", alias_key(" ".join(body)), " ".join(body)
+                return
+        # A document as the source. 'a report by the AP' / 'data from the ONS': the author is the
+        # speaker, so the canonical is the author's. 'a filing with the Securities and Exchange
+        # Commission (SEC)': the SEC only received it, the company said it; naming the SEC would
+        # misattribute the claim, and 'filing' alone loses where a fact-checker finds the document.
+        # So the whole phrase is the canonical (its acronym kept), of type 'other': a document.
+        dm = DOC_SOURCE_RE.match(s)
+        if dm:
+            if dm.group(1).lower() in ("by", "from"):
+                inner = Mention(speaker=dm.group(2), snippet=m.snippet, cluster=m.cluster)
+                self._classify(inner)
+                if inner.kind in ("body", "person", "place_or_person") and inner.key:
+                    m.kind, m.key, m.name, m.context = inner.kind, inner.key, inner.name, inner.context
+                    m.display = inner.display or self._display(dm.group(2))
+                    return
+            else:
+                m.kind, m.key = "other", alias_key(s)
+                return
         # 'South Korea's spy agency' -> context 'South Korea', rest 'spy agency'
         pm = re.match(r"(.+?)'s?\s+(.+)$", s)
         if pm and fold(pm.group(1)) in lex.places:
@@ -207,7 +353,27 @@ class Canonicaliser:
         if len(words) == 1 and words[0].isupper() and len(words[0]) > 1:
             m.kind = "body"
             return
+        org = self._org_name(words, lows)
+        if org == 0:
+            m.kind = "body"  # 'Office for National Statistics': the whole name, not 'Statistics'
+            return
+        if org > 0:  # 'Detective Sarah Jones of the Metropolitan Police': the person before 'of'
+            words, lows = words[:org], lows[:org]
+            s = " ".join(words)
+            m.key = alias_key(s)
+            head = lows[-1]
         proper = len(words) > 1 and all(w[:1].isupper() for w in words) and fold(words[0]) not in lex.places
+        # 'people familiar with the matter', 'a source close to the talks': the noun before the modifier
+        post = next((i for i, w in enumerate(lows) if i > 0 and (w in SOURCE_ADJ or w in POST_PREPS)), -1)
+        if (
+            post > 0
+            and (lows[post - 1] in lex.groups or lows[post - 1] in lex.roles)
+            and (words[post - 1].islower() or post == 1)
+        ):
+            head = lows[post - 1]  # 'officials in Gaza', 'a federal judge in Texas'
+            if head in lex.roles and head not in lex.groups:
+                m.kind = "person"  # an unnamed person, described
+                return
         if head in lex.groups and not proper:
             m.kind = "group"
             return
@@ -237,12 +403,12 @@ class Canonicaliser:
             name
             and 1 <= len(name) <= 4
             and not (body_word and k == 0)
-            and not any(w.isupper() and len(w) > 1 for w in name)
+            and not any(w.isupper() and len(w) > 1 and not INITIALS_RE.fullmatch(w) for w in name)
         ):
             folded = fold(" ".join(name)).removesuffix("'s")
             if folded not in lex.places and not all(fold(w).removesuffix("'s") in lex.places for w in name):
                 m.kind = "person"
-                m.name = tuple(w.removesuffix("'s").rstrip(",.") for w in name)
+                m.name = tuple(w if INITIALS_RE.fullmatch(w) else w.removesuffix("'s").rstrip(",.") for w in name)
                 return
             if len(name) == 1:
                 m.kind = "place_or_person"
@@ -255,6 +421,44 @@ class Canonicaliser:
             m.kind = "body"
             return
         m.kind = "other"
+
+    def _org_name(self, words: list[str], lows: list[str]) -> int:
+        """Read a name joined by 'of' / 'for' / 'and' ('Bureau of Labor Statistics', 'Food and
+        Drug Administration', 'Ukraine's Ministry of Foreign Affairs').
+
+        Returns 0 when the whole phrase names an organisation (the noun before the first
+        connector is a body word, or the last word is one and no person is named before it),
+        ``k > 0`` when the first ``k`` words name a person and the rest is where they work
+        ('Detective Sarah Jones of the Metropolitan Police'), -1 when the rule does not apply:
+        no connector, a lower-case word, or a title and a name at the end ('Secretary of State
+        Antony Blinken', 'Bank of America Chief Executive Brian Moynihan').
+        """
+        lex = self.lex
+        conn = next((i for i, w in enumerate(lows) if w in ("of", "for", "and", "&") and 0 < i < len(lows) - 1), -1)
+        if conn < 0:
+            return -1
+        if any(
+            not w[:1].isupper() and lw not in ("of", "for", "and", "&", "the", "on")
+            for w, lw in zip(words, lows, strict=True)
+        ):
+            return -1
+        k = len(words)
+        while k > conn + 1 and lows[k - 1] not in lex.titles and lows[k - 1] not in lex.roles:
+            k -= 1
+        if k > conn + 1 and len(words) - k >= 2:
+            return -1  # a title after the connector, then a name: the existing person rules decide
+        pre = lows[:conn]
+        if pre[-1] in lex.bodies:
+            return 0
+        if pre[-1] in lex.titles or pre[-1] in lex.roles:
+            return -1
+        run = 0
+        while run < len(pre) and pre[-1 - run] not in lex.titles and pre[-1 - run] not in lex.bodies:
+            run += 1
+        titled = run < len(pre) and (pre[-1 - run] in lex.titles or pre[-1 - run] in lex.roles)
+        if (run >= 2 or (run == 1 and titled)) and fold(" ".join(pre[-run:])) not in lex.places:
+            return conn
+        return 0 if lows[-1] in lex.bodies else -1
 
     # ------------------------------------------------------------------ resolution
     def alias_lookup(self, key: str, m: Mention, members: Sequence[str]) -> str | None:
@@ -345,12 +549,74 @@ class Canonicaliser:
         forms: dict[str, Counter[str]] = defaultdict(Counter)
         for m in mentions:
             if m.canonical is None and m.kind != "pronoun":
-                forms[m.key][self._display(m.speaker)] += 1
+                forms[m.key][self._common_case(m.display or self._display(m.speaker), m.kind)] += 1
         for m in mentions:
             if m.canonical is None and m.kind != "pronoun" and m.key:
                 m.canonical = max(forms[m.key].items(), key=lambda kv: (kv[1], len(kv[0]), kv[0]))[0]
             if m.kind == "place_or_person":
                 m.kind = "body"
+
+        # one speaker read twice: 'Posts on the board theorized that ..., and wrote that ...' gives
+        # the second verb the head noun only; spans that start together in a snippet are one speaker
+        longest: dict[tuple[str, int], Mention] = {}
+        for m in mentions:
+            if m.start >= 0 and m.canonical is not None:
+                k = (m.snippet, m.start)
+                o = longest.get(k)
+                if o is None or len(m.speaker) > len(o.speaker):
+                    longest[k] = m
+        for m in mentions:
+            o = longest.get((m.snippet, m.start))
+            if o is None or o is m or m.kind == "pronoun" or not o.speaker.startswith(m.speaker + " "):
+                continue
+            if "group" in (m.kind, o.kind) and "person" in (m.kind, o.kind):
+                continue  # a group never becomes a person, nor a person a group
+            m.canonical, m.kind = o.canonical, o.kind
+
+        # 6. pronouns that open a snippet: the speaker they refer to earlier in the same article
+        self._pronouns(mentions)
+
+    def _common_case(self, s: str, kind: str) -> str:
+        """A description's canonical form in lower case: 'Rescuers' / 'rescuers', 'Health officials'
+        / 'health officials', 'Two people familiar with the matter' -> 'two people ...'.
+
+        A capital that only opens a sentence is dropped when the phrase is a common-noun
+        description (a group, an unnamed role, a body ending in a lower-case noun) and its first
+        word is a common word: one the lexicons know, a number or quantifier, or one the
+        collection also writes in lower case. Places and demonyms ('Israeli officials'), acronyms
+        ('NIS officials') and words only ever capitalised ('Scientology officials') keep theirs.
+        """
+        words = s.split()
+        if not words or not words[0][:1].isupper() or words[0].isupper():
+            return s
+        described = kind == "person" and len(words) <= 3 and words[-1].lower() in self.lex.roles
+        if (kind == "person" or (kind in ("body", "place_or_person") and not words[-1].islower())) and not described:
+            return s  # a name, or a body's proper name
+        cut = next((i for i, w in enumerate(words) if i > 0 and (w in POST_PREPS or w in SOURCE_ADJ)), len(words))
+        if any(w[:1].isupper() for w in words[1:cut]):
+            return s  # 'Food Standards Australia', 'Health Canada officials' ('officials in Gaza' is lowered)
+        first = words[0].replace("’", "'").lower()
+        if fold(first).removesuffix("'s") in self.lex.places or first.endswith("'s"):
+            return s
+        lex = self.lex
+        if not (
+            first in lex.groups
+            or first in lex.roles
+            or first in lex.titles
+            or first in lex.bodies
+            or first in COMMON_LEAD
+            or first in self._lower_words()
+        ):
+            return s
+        return words[0][0].lower() + s[1:]
+
+    def _lower_words(self) -> frozenset[str]:
+        """Every word the collection writes in lower case somewhere (built once, on demand)."""
+        if self._lower is None:
+            if self._joined is None:
+                self._joined = "\n".join(self.texts.values())
+            self._lower = frozenset(LOWER_WORD_RE.findall(self._joined))
+        return self._lower
 
     @staticmethod
     def _display(s: str) -> str:
@@ -373,6 +639,10 @@ class Canonicaliser:
             name = max(forms.items(), key=lambda kv: (kv[1], len(kv[0]), kv[0]))[0]
             table = self.lex.aliases.get(alias_key(name))
             entity_name[key] = table[0][0] if table else name
+        self._entity_name, self._by_surname = entity_name, by_surname
+        for key, ms in full.items():
+            for m in ms:
+                self._speaker_keys[m.snippet].add(key)
         for key, ms in full.items():
             for m in ms:
                 m.canonical = entity_name[key]
@@ -387,8 +657,8 @@ class Canonicaliser:
             if len(cands) == 1:
                 pick = cands[0]
             elif len(cands) > 1:
-                # the one named in the same snippet, else in the same cluster
-                scopes = [[m.snippet], members.get(m.cluster, []) if m.cluster else []]
+                # the one named in the same snippet, else in the same cluster, else earlier in the article
+                scopes = [[m.snippet], members.get(m.cluster, []) if m.cluster else [], self._article_before(m.snippet)]
                 for scope in scopes:
                     hits = [c for c in cands if any(self._names_in(entity_name[c], s) for s in scope)]
                     if len(hits) == 1:
@@ -397,9 +667,281 @@ class Canonicaliser:
             if pick is not None:
                 m.canonical = entity_name[pick]
                 m.kind = "person"
+                continue
+            if cands:  # several people of that surname and nothing to choose between them
+                if m.kind == "person":
+                    m.canonical = m.name[-1]
+                continue
+            # no speaker carries the full name: the article introduced it in its text ('For Kevin
+            # Allton, a USI instructor, ...' then 'Allton said'), or misspelt it ('Maurer' / 'Mauer')
+            named = self._article_full_name(m.name[-1], m.snippet, m.kind == "person")
+            if named is not None:
+                m.canonical = named
+                m.kind = "person"
             elif m.kind == "person":
                 table = self.lex.aliases.get(alias_key(m.name[-1]))
                 m.canonical = table[0][0] if table else m.name[-1]
+
+    # ------------------------------------------------------------------ articles
+    def _article_index(self) -> None:
+        if self._art_snips is not None:
+            return
+        self._art_snips = defaultdict(list)
+        self._art_pos = {}
+        for sid in self.texts:  # frame order: an article's snippets in the order they were given
+            art = self.articles.get(sid)
+            if art is not None:
+                self._art_pos[sid] = len(self._art_snips[art])
+                self._art_snips[art].append(sid)
+
+    def _article_before(self, snippet: str, window: int = ARTICLE_WINDOW) -> list[str]:
+        """The snippet and the ones before it in its article, nearest first (none without a url)."""
+        self._article_index()
+        assert self._art_snips is not None
+        art = self.articles.get(snippet)
+        if art is None:
+            return []
+        sids = self._art_snips[art]
+        i = self._art_pos[snippet]
+        stop = i - window - 1
+        return sids[i : stop if stop >= 0 else None : -1]
+
+    def text_people(self, snippet: str) -> list[tuple[int, tuple[str, ...], bool, str | None]]:
+        """People named in a snippet's text: ``(start, name, titled, gender)``.
+
+        A name is two or more capitalised words after any title or role ('Kevin Allton',
+        'Prime Minister John Key' -> John Key), or one surname after a title ('Mr Key').
+        Places, bodies, groups, months and acronyms are not people.
+        """
+        hit = self._people_cache.get(snippet)
+        if hit is not None:
+            return hit
+        out: list[tuple[int, tuple[str, ...], bool, str | None]] = []
+        lex = self.lex
+        text = self.texts.get(snippet, "")
+        quoted = [(a, b) for a, b, _ in pair_quotes(text)] if '"' in text or "“" in text else []
+        for m in NAME_SEQ_RE.finditer(text):
+            if any(a < m.start() < b for a, b in quoted):
+                continue  # a name inside quoted speech is not the narrative's
+            words = m.group().split()
+            lows = [w.lower().replace("’", "'").removesuffix("'s").rstrip(",.") for w in words]
+            start = 0
+            while start < len(words) and (lows[start] in NOT_NAME_LEAD or lows[start] in NOT_NAMES):
+                start += 1
+            titled, gender = False, None
+            k = start
+            for i in range(start, len(words)):
+                w = lows[i]
+                if w in lex.titles or w in lex.roles or fold(w) in lex.places or words[i].endswith(("'s", "’s")):
+                    k = i + 1
+                    if w in lex.titles or w in lex.roles:
+                        titled = True
+                        gender = GENDER_WORDS.get(w, gender)
+            name = words[k:]
+            nlows = lows[k:]
+            if not name or (len(name) < 2 and not titled) or len(name) > 4:
+                continue
+            if any(w in lex.bodies or w in lex.groups or w in NOT_NAMES or w in lex.titles for w in nlows):
+                continue
+            if any(w.isupper() and len(w) > 1 and "." not in w for w in name):
+                continue
+            if fold(" ".join(nlows)) in lex.places or all(fold(w) in lex.places for w in nlows):
+                continue
+            clean = tuple(w.replace("’", "'").removesuffix("'s").rstrip(",.") for w in name)
+            pos = m.start() + len(" ".join(words[:k])) + (1 if k else 0)
+            out.append((pos, clean, titled, gender))
+        self._people_cache[snippet] = out
+        return out
+
+    def _article_full_name(self, surname: str, snippet: str, typos: bool) -> str | None:
+        """The one full name that the article (up to this snippet) gives for a bare surname.
+
+        Exact surnames first; failing those, and only for a speaker known to be a person, a
+        surname a few letters off (a misspelling in the copy) that starts with the same letter.
+        Two candidates, or none: no name.
+        """
+        scope = self._article_before(snippet)
+        if not scope:
+            return None
+        key = (self.articles.get(snippet, ""), surname, typos)
+        if key in self._surname_cache:
+            return self._surname_cache[key]
+        sk = skeleton(surname)
+        exact: set[tuple[str, str]] = set()
+        near: set[tuple[str, str]] = set()
+        names: dict[tuple[str, str], str] = {}
+        limit = typo_limit(sk) if typos else 0
+        # full names the article's speakers carry, then those in its text
+        known = list(self._entity_name.items())
+        for sid in scope:
+            for _pos, name, _titled, _g in self.text_people(sid):
+                if len(name) >= 2:
+                    fk = (skeleton(name[0])[:1], skeleton(name[-1]))
+                    names.setdefault(fk, self._entity_name.get(fk, " ".join(name)))
+        for fk, nm in known:
+            if fk in names or any(self._names_in(nm, sid) for sid in scope[:1]):
+                names[fk] = nm
+        spoken = {fk for sid in scope for fk in self._speaker_keys.get(sid, ())}
+        for fk in names:
+            if fk[1] == sk:
+                exact.add(fk)
+            elif limit and fk in spoken and fk[1][:1] == sk[:1] and edit_distance(fk[1], sk, limit) <= limit:
+                near.add(fk)  # a misspelling joins only a full name some speaker of the article carries
+        pick = exact if exact else near
+        # the same person may be named with and without a middle initial: one surname, one first letter
+        out = names[next(iter(pick))] if len(pick) == 1 else None
+        self._surname_cache[key] = out
+        return out
+
+    def _person_canonical(self, name: tuple[str, ...], snippet: str) -> str | None:
+        """The canonical name of a person named in the text (a full name, or a titled surname)."""
+        if len(name) >= 2:
+            fk = (skeleton(name[0])[:1], skeleton(name[-1]))
+            hit = self._entity_name.get(fk)
+            if hit is not None:
+                return hit
+            table = self.lex.aliases.get(alias_key(" ".join(name)))
+            return table[0][0] if table else " ".join(name)
+        cands = self._by_surname.get(skeleton(name[0]), [])
+        if len(cands) == 1:
+            return self._entity_name[cands[0]]
+        if cands:
+            hits = [
+                c for c in cands if any(self._names_in(self._entity_name[c], s) for s in self._article_before(snippet))
+            ]
+            return self._entity_name[hits[0]] if len(hits) == 1 else None
+        return self._article_full_name(name[0], snippet, False)
+
+    def _gender_of(self, mentions: list[Mention]) -> dict[str, str]:
+        """Canonical name -> 'm' / 'f' where a title or role says so ('Mr Key', 'spokeswoman')."""
+        votes: dict[str, set[str]] = defaultdict(set)
+        for m in mentions:
+            if m.canonical and m.kind == "person":
+                for w in m.speaker.lower().split():
+                    g = GENDER_WORDS.get(w.strip(","))
+                    if g:
+                        votes[m.canonical].add(g)
+        return {c: next(iter(g)) for c, g in votes.items() if len(g) == 1}
+
+    def _pronouns(self, mentions: list[Mention]) -> None:
+        """A pronoun speaker left unresolved in its snippet (``'He said, ...'`` opening a sentence)
+        takes the speaker it refers to from the earlier snippets of the same article.
+
+        Snippets that share a ``url`` are taken as passages of one article, in frame order. Looking
+        back at most ``PRONOUN_WINDOW`` snippets, the nearest snippet holding a speaker or a
+        compatible antecedent decides (no fit there: no antecedent): a speaker of that snippet
+        first (he / she: a person of no other gender; it: a body; they: a group or a body), else
+        for he / she the first person its narrative names, for 'they' in its own snippet a group
+        named before the pronoun ('Scientology officials went to the station, where they
+        claimed ...'). Without a url nothing changes.
+        """
+        pending = [
+            m
+            for m in mentions
+            if m.kind == "pronoun" and m.canonical is None and fold(m.speaker) in ("he", "she", "it", "they")
+        ]
+        if not pending or not self.articles:
+            return
+        by_snip: dict[str, list[Mention]] = defaultdict(list)
+        for m in mentions:
+            if m.canonical is not None:
+                by_snip[m.snippet].append(m)
+        gender = self._gender_of(mentions)
+        order = {sid: i for i, sid in enumerate(self.texts)}
+        pending.sort(key=lambda m: (order.get(m.snippet, 0), m.start))
+        for m in pending:
+            pron = fold(m.speaker)
+            want = PRONOUN_GENDER.get(pron)
+            found: tuple[str, str] | None = None
+            for sid in self._article_before(m.snippet, PRONOUN_WINDOW):
+                here = sid == m.snippet
+                before = [o for o in by_snip.get(sid, []) if not here or o.start < m.start]
+                cands = [o for o in before if self._fits(o, pron, gender.get(o.canonical or ""), want)]
+                if cands:
+                    o = max(cands, key=lambda o: o.start)
+                    found = (o.canonical or "", o.kind)
+                    break
+                if want is not None:
+                    for pos, name, _titled, g in self.text_people(sid):
+                        if here and pos >= m.start:
+                            break
+                        canonical = self._person_canonical(name, sid)
+                        if canonical is None or (g or gender.get(canonical, want)) != want:
+                            continue
+                        found = (canonical, "person")
+                        break
+                elif pron == "they" and here:
+                    found = self._group_before(sid, m.start, mentions)
+                if found is None and here and self._names_before(sid, m.start):
+                    break  # 'Thomas' sister pleaded with him, but he replied': someone the rules cannot name
+                if found is not None or before:
+                    break  # the nearest sentence with a speaker decides: none that fits, no antecedent
+            if found is not None and found[0]:
+                m.canonical, m.kind = found
+                by_snip[m.snippet].append(m)
+
+    def _names_before(self, snippet: str, end: int) -> bool:
+        """Whether the snippet's narrative names anyone or anything before ``end``: a capitalised
+        word outside quotes that does not open a sentence and is no place, title, month or acronym."""
+        text = self.texts.get(snippet, "")[:end]
+        if not any(ch.isupper() for ch in text):
+            return False
+        quoted = [(a, b) for a, b, _ in pair_quotes(text)] if '"' in text or "“" in text else []
+        starts = {0} | {m.end() for m in SENT_RE.finditer(text)}
+        lex = self.lex
+        for w in NAME_SEQ_RE.finditer(text):
+            for t in re.finditer(r"\S+", w.group()):
+                pos = w.start() + t.start()
+                word = t.group()
+                low = word.lower().replace("’", "'").removesuffix("'s").rstrip(",.'")
+                if not word[:1].isupper() or any(a < pos < b for a, b in quoted):
+                    continue
+                if pos in starts or text[:pos].rstrip().endswith(('"', "“", "(")) or not text[:pos].strip():
+                    continue
+                if (
+                    low in NOT_NAME_LEAD
+                    or low in NOT_NAMES
+                    or low in lex.titles
+                    or fold(low) in lex.places
+                    or (word.isupper() and len(word) > 1)
+                    or low == "i"
+                ):
+                    continue
+                return True
+        return False
+
+    def _fits(self, o: Mention, pron: str, gender: str | None, want: str | None) -> bool:
+        if want is not None:
+            return o.kind == "person" and bool(o.name) and (gender is None or gender == want)
+        if pron == "it":
+            return o.kind == "body" and not o.speaker.lower().endswith("s")
+        return o.kind == "group" or (o.kind == "body" and fold(o.speaker) not in PRONOUNS)
+
+    def _group_before(self, snippet: str, end: int, mentions: list[Mention]) -> tuple[str, str] | None:
+        """The last group a snippet names before ``end`` ('Scientology officials'), as a canonical."""
+        text = self.texts.get(snippet, "")
+        lo = max(0, end - 300)
+        words = [(w.start() + lo, w.group()) for w in GROUP_WORD_RE.finditer(text[lo:end])]
+        for i in range(len(words) - 1, -1, -1):
+            if words[i][1].lower() not in self.lex.groups:
+                continue
+            j = i
+            while (
+                j > 0
+                and i - j < 3
+                and words[j - 1][1][:1].isupper()
+                and words[j - 1][1].lower() not in NOT_NAME_LEAD
+                and words[j - 1][1].lower() not in NOT_NAMES
+                and not text[words[j - 1][0] + len(words[j - 1][1]) : words[j][0]].strip()
+            ):
+                j -= 1  # 'Scientology officials': the capitalised words right before the group noun
+            phrase = text[words[j][0] : words[i][0] + len(words[i][1])]
+            key = alias_key(phrase)
+            for o in mentions:
+                if o.canonical is not None and o.key == key and o.kind in ("group", "body"):
+                    return (o.canonical, o.kind)
+            return (self._display(phrase), "group")
+        return None
 
     def _names_in(self, name: str, snippet: str) -> bool:
         text = self.texts.get(snippet, "")

@@ -20,6 +20,12 @@ The rules, in order:
 * pronoun speakers (he / she / it / they) resolved to the nearest earlier speaker or name in the
   same snippet; the speaker becomes that name and ``pronoun`` keeps what was written.
 
+A wire dateline opening the snippet (``BRUSSELS, March 3 (Reuters) - ``, ``WASHINGTON (AP) — ``) is
+no part of the first sentence: contents start after it (offsets still into the original text).
+Organisation names joined by 'and' stay whole ('the Food and Drug Administration'), and so do
+anonymous sources with their modifier ('people familiar with the matter') and documents with their
+locator ('a filing with the Securities and Exchange Commission (SEC)').
+
 Cues inside quoted speech are not extracted (the quote is already the claim), and a report nested
 in another speaker's indirect content stays in that content, except under a sourcing phrase.
 """
@@ -77,6 +83,29 @@ PREPS = _words(
     "into through across among within without toward towards upon via"
 )
 NP_INNER_PREPS = _words("of for")
+#: Words an anonymous source is described by before a preposition: 'people familiar with the
+#: matter', 'a source close to the talks', 'officials briefed on the plan'.
+SOURCE_ADJ = _words("familiar close knowledgeable privy briefed involved acquainted")
+#: Documents a claim may be sourced to; after one, 'with' / 'by' / 'from' stays in the phrase:
+#: 'a filing with the Securities and Exchange Commission', 'a report by the UN', 'data from the ONS'.
+DOC_NOUNS = _words(
+    "filing filings report reports data figures statement statements study survey poll document documents "
+    "records papers letter memo transcript ruling indictment complaint lawsuit affidavit analysis estimate "
+    "estimates assessment audit review census release notice testimony submission"
+)
+# A wire dateline opening a snippet: 'BRUSSELS, March 3 (Reuters) - ', 'WASHINGTON (AP) — ',
+# 'KYIV, Ukraine (AP) — ', 'LONDON, Sept 18 (Reuters) -', '(Reuters) - '. A city in capitals
+# (optionally a region and a date after commas) and/or an agency in brackets, then a dash. It is
+# anchored at the start and every part is bounded, so it costs a few dozen steps at most.
+DATELINE_RE = re.compile(
+    r"\s{0,4}(?:"
+    r"[A-Z][A-Z.'’-]{1,20}(?:[ \t][A-Z][A-Z.'’-]{1,20}){0,3}"  # the city, in capitals
+    r"(?:,[ \t]{1,3}[A-Z][\w.'’-]{1,20}(?:[ \t][A-Z][\w.'’-]{1,20}){0,2}){0,2}"  # ', Ukraine', ', Calif.'
+    r"(?:,?[ \t]{1,3}[A-Z][a-z]{2,8}\.?[ \t]{1,3}\d{1,2})?"  # ', March 3'
+    r"(?:[ \t]{1,3}\([A-Z][\w .&/-]{0,40}\))?"  # ' (Reuters)'
+    r"|\([A-Z][\w .&/-]{0,40}\)"
+    r")[ \t]{0,3}(?:—|–|--|-)[ \t]{0,3}(?=\S)"
+)
 LEAD_DROP = _words(
     "but and however meanwhile also now so still yet both even indeed separately earlier later instead "
     "then moreover furthermore thus hence while if"
@@ -92,7 +121,9 @@ _DAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _MEDIUM = (
     r"(?:statement|interview|post|posting|letter|report|tweet|speech|briefing|message|remarks|"
     r"address|note|email|e-mail|video|broadcast|press\s+release|release|op-ed|article|column|"
-    r"blog\s+post|blog|filing|document|memo|conversation|call|podcast|telegram|announcement)"
+    r"blog\s+post|blog|filing|document|memo|conversation|call|podcast|telegram|announcement|"
+    r"ruling|opinion|decision|judgment|judgement|order|lawsuit|complaint|testimony|affidavit|newsletter|"
+    r"update|notice|submission|editorial|sermon|speech)"
 )
 ADVERBIAL_RE = re.compile(
     r"(?:,?\s+(?:"
@@ -104,13 +135,17 @@ ADVERBIAL_RE = re.compile(
     r"|in\s+(?:a|an|the|his|her|their|its|our|one)\s+(?:[\w'’-]+\s+){0,3}?"
     + _MEDIUM
     + r"(?:\s+(?:on|to|with|posted\s+on|published\s+(?:on|in)|released\s+on)"
-    r"\s+(?:the\s+)?[\w.'’-]+(?:\s+[A-Z][\w.'’-]*){0,3})?"
+    r"\s+(?:the\s+)?[\w.'’-]+(?:\s+(?:(?:of|for|and|&)\s+)?[A-Z][\w.'’-]*){0,5})?"
     r"|in\s+remarks\s+to\s+(?:the\s+)?[\w.'’-]+(?:\s+[\w.'’-]+){0,3}?(?=,)"
+    r"|in\s+(?:court|legal)\s+(?:papers|documents|filings?|records)(?:\s+filed(?:\s+(?:on|in|with)\s+"
+    r"(?:the\s+)?[\w.'’-]+(?:\s+[A-Z][\w.'’-]*){0,3})?)?"
     r"|(?:on|via)\s+(?:Twitter|X|Facebook|Telegram|Instagram|TikTok|YouTube|Weibo|social\s+media|"
+    r"Truth\s+Social|Threads|Bluesky|LinkedIn|Substack|Reddit|WeChat|VK|WhatsApp|"
     r"state\s+television|state\s+TV|television|TV|radio)"
     r"|at\s+(?:a|an|the)\s+(?:[\w'’-]+\s+){0,3}?(?:press\s+conference|news\s+conference|briefing|"
     r"meeting|summit|rally|event|hearing|forum|session)"
     r"|to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|parliament|state\s+media)"
+    r"|(?:speaking\s+)?on\s+(?:the\s+)?condition\s+of\s+anonymity"
     r"|to\s+(?:the\s+)?[A-Z][\w.'’-]*(?:\s+(?:of\s+)?[A-Z][\w.'’-]*){0,3}"
     r"|in\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?(?=\s*(?:,|that\b|:))"
     r"))",
@@ -119,7 +154,7 @@ MEDIUM_RE = re.compile(r",?\s+in\s+(?:a|an|the|his|her|their|its|our|one)\s+(?:[
 THAT_RE = re.compile(r"\s*,?\s*that\b\s*")
 # Where an indirect content stops before the end of its sentence.
 CONTENT_CUT_RE = re.compile(
-    r";|,\s*(?:according\s+to|as\s+reported\s+by|as\s+quoted\s+by|citing|quoting|adding|saying|"
+    r";|(?:,|(?<=,[”\"’]))\s*(?:according\s+to|as\s+reported\s+by|as\s+quoted\s+by|citing|quoting|adding|saying|"
     r"(?:he|she|they|it|we)\s+(?:said|added|told|warned|says|adds))\b|\s[—–]\s|\s--\s"
 )
 FINITE = _words(
@@ -370,16 +405,21 @@ class Extractor:
                 break
             acronym = len(t.text) > 1 and t.text.isupper()
             possessive = low == "her" and j < np_end_i  # 'Her lawyer said'
+            if low == "and" and 0 < j < np_end_i and self.org_and(toks, j, np_end_i):
+                j -= 1  # 'the Department of Health and Human Services', 'the Food and Drug Administration'
+                continue
             if not acronym and not possessive and (low in CLAUSE_STOP or low in VERB_STOP or low in OBJ_PRON):
                 break
             if j < np_end_i and t.text.islower():
-                if low in self.lex.verbs:
+                if low in self.lex.verbs and not (low in SOURCE_ADJ and j > 0 and toks[j - 1].low in self.lex.groups):
                     break
                 if low in PREPS or low == "to":
                     # a preposition inside a noun phrase follows a noun: 'ambassador to', 'head of'
                     left = toks[j - 1] if j > 0 else None
                     if left is None or not (
                         left.text[0].isupper()
+                        or left.low in SOURCE_ADJ  # 'people familiar with the matter'
+                        or (low == "with" and toks[j + 1].low in ("knowledge", "direct", "first-hand", "firsthand"))
                         or left.low in self.lex.roles
                         or left.low in self.lex.titles
                         or left.low in self.lex.bodies
@@ -387,7 +427,12 @@ class Extractor:
                         or (low in NP_INNER_PREPS and j > 1 and toks[j - 2].low in DETS)
                     ):
                         break
-                elif low.endswith("ed") and len(low) > 4 and not (j > 0 and toks[j - 1].low in DETS):
+                elif (
+                    low.endswith("ed")
+                    and len(low) > 4
+                    and low not in SOURCE_ADJ
+                    and not (j > 0 and toks[j - 1].low in DETS)
+                ):
                     break
             if np_end_i - j >= 24:
                 break
@@ -428,6 +473,27 @@ class Extractor:
         stop_pos = toks[j].start if j >= 0 else lo
         return (toks[start_i].start, toks[np_end_i].end, stop_pos, stop_tok, passive)
 
+    def org_and(self, toks: list[Tok], j: int, end: int) -> bool:
+        """Is the 'and' at ``toks[j]`` inside an organisation's name? Capitalised words on both
+        sides, and either a body word after it ('Food and Drug Administration') or a body word
+        followed by 'of' / 'for' before it ('Department of Health and Human Services', 'Centers
+        for Disease Control and Prevention'). 'Smith and Jones' or 'Britain and France' stay apart."""
+        left = toks[j - 1]
+        if not left.text[0].isupper() or not toks[j + 1].text[0].isupper():
+            return False
+        right = toks[j + 1 : end + 1]
+        if any(not t.text[0].isupper() and t.low not in ("of", "for", "on", "and", "&") for t in right):
+            return False
+        bodies = self.lex.bodies
+        if any(t.low in bodies for t in right):
+            return True
+        k = j - 1
+        while k > 0 and k >= j - 6 and (toks[k].text[0].isupper() or toks[k].low in ("of", "for", "on")):
+            if toks[k].low in ("of", "for") and toks[k - 1].low in bodies and toks[k - 1].text[0].isupper():
+                return True
+            k -= 1
+        return False
+
     def right_np(self, text: str, p: int, hi: int) -> tuple[int, int] | None:
         """The noun phrase starting at ``p`` (a speaker after its cue: 'said the agency')."""
         toks = self.tokens(text, p, min(hi, p + self.window))
@@ -436,7 +502,10 @@ class Extractor:
         prev_low = ""
         n_words = 0
         seen_head = False
+        skip_to = -1
         for k, t in enumerate(toks):
+            if k <= skip_to:
+                continue
             low = t.low
             ch = t.text[0]
             if not (ch.isalnum() or ch == "_"):
@@ -444,6 +513,16 @@ class Extractor:
                     out_end = t.end
                     continue
                 if t.text in "-&" and start >= 0 and k + 1 < len(toks) and toks[k + 1].text[0].isalnum():
+                    continue
+                if (
+                    t.text == "("
+                    and start >= 0
+                    and toks[k - 1].text[0].isupper()
+                    and k + 2 < len(toks)
+                    and toks[k + 1].text.isupper()
+                    and toks[k + 2].text == ")"
+                ):
+                    out_end, skip_to = toks[k + 2].end, k + 2  # 'the Securities and Exchange Commission (SEC)'
                     continue
                 break
             if start < 0:
@@ -453,11 +532,32 @@ class Extractor:
                     return None
                 start = t.start
             else:
-                if t.text.islower() and (low in CLAUSE_STOP or low in VERB_STOP or low in self.lex.verbs):
+                if low in DOC_NOUNS and prev_low in DETS:
+                    out_end, prev_low, seen_head = t.end, low, True
+                    n_words += 1
+                    continue  # 'a report by ...': a noun here, whatever else it can be
+                if low == "and" and k + 1 < len(toks) and toks[k - 1].text[0].isupper():
+                    e = k + 1
+                    while e + 1 < len(toks) and e < k + 6 and toks[e + 1].text[0].isupper():
+                        e += 1
+                    if self.org_and(toks, k, e):
+                        out_end = t.end
+                        prev_low = low
+                        continue  # 'the Securities and Exchange Commission'
+                if (
+                    t.text.islower()
+                    and (low in CLAUSE_STOP or low in VERB_STOP or low in self.lex.verbs)
+                    and not (low in SOURCE_ADJ and (prev_low in self.lex.groups or prev_low in self.lex.roles))
+                ):
                     break
                 if low in PREPS or low == "to":
                     if low in NP_INNER_PREPS or (
-                        prev_low in self.lex.roles or prev_low in self.lex.titles or prev_low in self.lex.bodies
+                        prev_low in self.lex.roles
+                        or prev_low in self.lex.titles
+                        or prev_low in self.lex.bodies
+                        or (prev_low in DOC_NOUNS and low in ("with", "by", "from", "to", "in", "at"))
+                        or prev_low in SOURCE_ADJ  # 'two people briefed on the matter'
+                        or (low == "with" and k + 1 < len(toks) and toks[k + 1].low in ("knowledge", "direct"))
                     ):
                         if not (k + 1 < len(toks) and (toks[k + 1].text[0].isupper() or toks[k + 1].low in DETS)):
                             break
@@ -474,6 +574,7 @@ class Extractor:
                 elif (
                     t.text.islower()
                     and prev_low not in DETS
+                    and low not in SOURCE_ADJ
                     and ((low.endswith("ed") and len(low) > 4) or low in IRREGULAR_PAST)
                 ):
                     break  # a verb: 'The minister visited the site
@@ -552,6 +653,11 @@ class Extractor:
         qstarts = [q[0] for q in quotes]
         self._qstarts = qstarts
         units = sentence_units(text, quotes)
+        dl = DATELINE_RE.match(text)
+        if dl and len(units) > 1 and dl.end() >= units[1]:
+            dl = None
+        if dl:
+            units[0] = dl.end()  # the dateline is no part of the first sentence's claims
         n = len(text)
         claims: list[Claim] = []
         used_quotes: set[int] = set()
@@ -568,6 +674,8 @@ class Extractor:
             qi = self.quote_at(quotes, qstarts, cs)
             if qi >= 0:
                 continue  # a cue inside quoted speech belongs to the quote, not to the snippet
+            if claims and cs < claims[-1].cue_end:
+                continue  # part of the cue before it: 'said in a blog post', 'wrote in a statement
             u0, u1 = unit_of(cs)
             u0, u1 = max(u0, cs - MAX_SPAN), min(u1, ce + MAX_SPAN)
             if word in self.lex.phrases:
@@ -585,6 +693,8 @@ class Extractor:
                     used_quotes.add(c.quote)
 
         self.quote_claims(text, quotes, units, claims, used_quotes)
+        for c in claims:
+            self.trim_to_pronoun(text, c)
         claims.sort(key=lambda c: (c.content_start, c.speaker_start))
         if self.resolve:
             self.resolve_pronouns(text, claims, quotes)
@@ -640,11 +750,36 @@ class Extractor:
         if passive and word != "quoted as saying":
             return None
         if word.endswith("ing") and word != "quoted as saying":
+            if (
+                s0 == s1
+                and prev_quote >= 0
+                and lo == quotes[prev_quote][1] + 1
+                and not text[lo:cs].strip()
+                and text[lo - 2 : lo - 1] == ","
+            ):
+                stop_tok = ","  # 'X said it was "a mistake," adding that ...'
             if s0 == s1 and stop_tok == ",":
                 # 'X said A, adding that B': the speaker is the sentence's previous speaker
                 prev = [c for c in claims if u0 <= c.speaker_start < cs and c.cue_start < cs]
                 if not prev:
-                    return None
+                    # 'The Bank of England held rates, saying inflation was too high': the subject
+                    # that opens the sentence, when it is one that can speak and acts (not passive)
+                    subj = self.right_np(text, u0, stop_pos) if verb.cls == "speech" else None
+                    if subj is None or text[u0 : subj[0]].strip() or not self.source_like(text, subj[0], subj[1]):
+                        return None
+                    nxt = TOKEN_RE.search(text, subj[1], stop_pos)
+                    if nxt is None or nxt.group().lower() in BE or nxt.group().lower() in CLAUSE_STOP:
+                        return None
+                    if not self.is_nameish(text, subj[0], subj[1]) or not self.valid_speaker(text, *subj):
+                        return None
+                    if text[subj[0] : subj[1]].split()[0].lower() in LEAD_DROP:
+                        return None  # 'However, ...': no subject
+                    q = ce
+                    while q < u1 and text[q] in " ,:":
+                        q += 1
+                    if not (THAT_RE.match(text, ce, u1) or text[q : q + 1] in '"“' or self.clause_follows(text, q, u1)):
+                        return None  # 'adding the words ... to the name': an object, not a report
+                    prev = [Claim(subj[0], subj[1], cs, ce, cs, cs, "indirect", 0.0)]
                 base = prev[-1]
                 p, _ = self.skip_adverbials(text, ce, u1)
                 span = self.after_cue_content(text, verb, p, u1, quotes, qstarts, ce)
@@ -708,6 +843,8 @@ class Extractor:
         # '"Q," X said ...' — the quote right before the speaker is the content
         if prev_quote >= 0 and quotes[prev_quote][1] < s0:
             between = text[quotes[prev_quote][1] + 1 : s0]
+            if role and between.strip(" ,—–-").startswith(role):
+                between = between.strip(" ,—–-")[len(role) :]  # '"Q," the union's leader, Ann Lee, said'
             if between.strip(" ,—–-") == "":
                 p, cue_ext = self.skip_adverbials(text, ce, u1)
                 cue_end = cue_ext if cue_ext > 0 else ce
@@ -746,8 +883,9 @@ class Extractor:
                 and re.match(r"(?:but|and|adding|before|after|as|while|when|which|though|although)\b", rest_s)
             )
         ):
-            if verb.cls != "speech" or verb.frame == "quote":
-                return None
+            doc_subject = text[s0:s1].split()[-1].lower() in DOC_NOUNS | {"statistics", "numbers", "research"}
+            if (verb.cls != "speech" and not doc_subject) or verb.frame == "quote":
+                return None  # 'Y, government data showed' / 'Y, a survey found': a document reports
             return self.postposed(text, s0, s1, cs, cue_end, u0, u1, lo, stop_pos, stop_tok, role, 0.9)
         span = self.after_cue_content(text, verb, p, u1, quotes, qstarts, ce)
         if span is None:
@@ -918,10 +1056,12 @@ class Extractor:
         s0, s1 = sp
         if not self.valid_speaker(text, s0, s1):
             return None
+        if word in ("citing", "quoting") and not self.source_like(text, s0, s1):
+            return None  # 'shares fell, citing concerns about demand': a reason, not a source
         role = None
         after = s1
         m = ROLE_AFTER_RE.match(text, s1, u1)
-        if m and self.looks_like_role(text, m.start(1), m.end(1)):
+        if m and self.looks_like_role(text, m.start(1), m.end(1)) and not self.has_finite(m.group(1)):
             role = m.group(1)
             after = m.end()
         # a name after a role: 'according to the team's coach, Alireza Mehraban, ...'
@@ -1014,7 +1154,9 @@ class Extractor:
                         continue
             # split quote: '"Q1," X said, "Q2."' or '"Q1," X said. "Q2."'
             prev = by_quote.get(k - 1)
-            if prev is not None and (qs in unit_set or TO_QUOTE_RE.fullmatch(text, prev.cue_end, qs)):
+            if prev is not None and (
+                qs in unit_set or TO_QUOTE_RE.fullmatch(text, max(prev.cue_end, prev.speaker_end), qs)
+            ):  # '"Q1," X said, "Q2"' and '"Q1," said X, "Q2"'
                 gap = qs - quotes[k - 1][1] - 1
                 if prev.cue_end <= qs and gap < 120 and prev.speaker_end <= qs:
                     claims.append(
@@ -1043,7 +1185,10 @@ class Extractor:
         if not words:
             return False
         if words[-1].isupper() and len(words[-1]) > 1 and words[-1].isalpha():
-            return len(words) <= 3  # an acronym: 'WHO', 'the NIS'
+            # an acronym: 'WHO', 'the NIS', or after a preposition: 'a spokesman for the UN'
+            return len(words) <= 3 or (
+                len(words) <= 7 and any(w.lower() in ("of", "for", "with", "by", "from", "at") for w in words[1:-1])
+            )
         head = words[-1].lower().strip(".,")
         first = words[0].lower()
         if head in DETS or head in PREPS or head in CLAUSE_STOP or head in OBJ_PRON:
@@ -1074,6 +1219,20 @@ class Extractor:
             return False
         return not any(w.lower() in ("you", "you'd", "you've", "they've", "i'm", "we're") for w in words)
 
+    @staticmethod
+    def has_finite(s: str) -> bool:
+        """Does the phrase hold a finite verb ('the company will hire 10'), so it is a clause, not a role?"""
+        return any(w.lower() in FINITE or w.lower() in VERB_STOP for w in s.split())
+
+    def source_like(self, text: str, s0: int, s1: int) -> bool:
+        """Can the phrase be a source: a name, a body, a group, a role or a document?"""
+        lex = self.lex
+        for w in text[s0:s1].split():
+            low = w.lower().strip(".,()").replace("’", "'").removesuffix("'s")
+            if w[:1].isupper() or low in lex.groups or low in lex.roles or low in lex.bodies or low in DOC_NOUNS:
+                return True
+        return False
+
     def looks_like_name(self, text: str, s0: int, s1: int) -> bool:
         words = text[s0:s1].split()
         return 0 < len(words) <= 5 and all(
@@ -1102,6 +1261,7 @@ class Extractor:
         right = comma
         first_comma = -1
         fallback: tuple[int, int, str | None] | None = None
+        role_name: tuple[int, int, str] | None = None
         for _ in range(3):
             inner = self.left_np_until_comma(text, lo, right)
             if inner is None:
@@ -1114,6 +1274,14 @@ class Extractor:
                 right = c2
                 continue
             n0, n1 = name[0], name[1]
+            if (
+                len(segs) == 1
+                and role_name is None
+                and self.looks_like_name(text, a0, a1)
+                and self.looks_like_role(text, n0, n1)
+                and not self.looks_like_name(text, n0, n1)
+            ):
+                role_name = (a0, a1, text[n0:n1])  # 'Y, the union's general secretary, Sharon Graham, said'
             self._after_role = False
             ok = True
             for x0, x1 in segs:
@@ -1138,6 +1306,8 @@ class Extractor:
             right = c2
         if fallback is not None:
             return fallback
+        if role_name is not None:
+            return role_name
         if len(segs) == 1 and first_comma >= 0:
             a0, a1 = segs[0]
             name = self.left_np(text, lo, first_comma)
@@ -1230,6 +1400,18 @@ class Extractor:
                     nested.add(i)
                     break
         return [c for i, c in enumerate(out) if i not in nested]
+
+    @staticmethod
+    def trim_to_pronoun(text: str, c: Claim) -> None:
+        """A subject pronoun ends no longer noun phrase: in 'In those days I believed' or 'Well I
+        think' the speaker is 'I', whatever the walk to the left picked up before it."""
+        sp = text[c.speaker_start : c.speaker_end]
+        cut = max(sp.rfind(" "), sp.rfind("\t"), sp.rfind("\n"))
+        if cut < 0:
+            return
+        last = sp[cut + 1 :]
+        if last == "I" or last.lower() in SUBJ_PRON - {"i", "it"}:
+            c.speaker_start += cut + 1
 
     def resolve_pronouns(self, text: str, claims: list[Claim], quotes) -> None:
         """Resolve a pronoun speaker to the nearest earlier speaker or name in the snippet."""

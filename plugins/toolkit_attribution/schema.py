@@ -1,4 +1,9 @@
-"""The tables the attribution plugin produces: column -> dtype, contract columns first."""
+"""The tables the attribution plugin produces: column -> dtype, contract columns first.
+
+``speakers.n_sources`` counts the distinct outlets (``source``) of a speaker's snippets and is
+``<NA>`` (nullable ``Int64``) when none of those snippets has a known source: a frame without a
+``source`` column, or only missing values, says nothing about outlets, so it is not 0.
+"""
 
 from __future__ import annotations
 
@@ -31,7 +36,9 @@ SPEAKERS_COLUMNS: dict[str, str] = {
     "aliases": "object",  # list of every speaker string seen for it
     "n_claims": "Int64",
     "n_snippets": "Int64",
-    "n_sources": "Int64",  # distinct outlets (the snippet frame's `source`)
+    # distinct outlets (the snippet frame's `source`) among its snippets; <NA> when none of them
+    # has a known source (no `source` column, or only missing values), like dedup's "unknown"
+    "n_sources": "Int64",
     # extras
     "snippet_id": "string",  # the first snippet it speaks in (every table joins back to a snippet)
     "speaker_type": "string",

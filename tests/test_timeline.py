@@ -36,7 +36,8 @@ def value_of(text: str, surface: str, ref: date | None = FRIDAY) -> str | None:
 PIECES_SCAN = [" ", ", ", ". ", "(", "'", "-", "/", ":", "1", "7", "26", "2024", "the", "The", "in", "a", "May",
                "Dec.", "Sept", "Friday", "Sun", "last", "week", "ago", "early", "mid", "quarter", "first", "now",
                "today", "a.m.", "GMT", "noon", "at", "spring", "Christmas", "three", "days", "1990s", "'90s", "Q3",
-               "fiscal", "right", "these", "recently", "end-", "3rd", "on the"]  # fmt: skip
+               "fiscal", "right", "these", "recently", "end-", "3rd", "on the", "postponed", "to", "9/11",
+               "earlier", "later", "day", "ahead of", "deadline", "and"]  # fmt: skip
 
 
 def frame(rows: list[dict]) -> pd.DataFrame:
@@ -148,7 +149,8 @@ def test_a_bare_month_without_tense_is_the_nearest():
         ("The talks are scheduled to resume Wednesday.", "2025-01-01"),
         ("The book is due to be published on Thursday.", "2025-01-02"),
         ("Markets will remain closed until Saturday.", "2024-12-28"),
-        ("Voters head to the polls next Sunday.", "2025-01-05"),
+        ("Voters head to the polls next Sunday.", "2024-12-29"),  # the first one after tomorrow
+        ("Voters head to the polls next Saturday.", "2025-01-04"),  # tomorrow would be "tomorrow"
         ("He resigned last Friday.", "2024-12-20"),
         ("He resigned last Thursday.", "2024-12-19"),
         ("Voters head to the polls this Sunday.", "2024-12-29"),
@@ -320,6 +322,429 @@ def test_may_and_march_need_a_cue():
 
 
 # ---------------------------------------------------------------------------------------------
+# Real news sentences, each read against its own publication day
+
+
+NEWS = [  # (publication day, text, [(surface, value, granularity)])
+    (
+        "2025-11-14",
+        "WASHINGTON, Nov 14 (Reuters) - The Senate on Tuesday passed a stopgap funding bill that keeps the "
+        "government open until Jan. 30, sending it to the House.",
+        [("Nov 14", "2025-11-14", "day"), ("Tuesday", "2025-11-11", "day"), ("Jan. 30", "2026-01-30", "day")],
+    ),
+    (
+        "2025-09-12",
+        "The central bank will announce its decision on Tuesday, and most economists expect a quarter-point cut.",
+        [("Tuesday", "2025-09-16", "day")],
+    ),
+    (
+        "2025-09-16",
+        "Shares of the company are trading lower on Tuesday after the earnings miss.",
+        [("Tuesday", "2025-09-16", "day")],
+    ),
+    (
+        "2025-09-18",
+        "Finance ministers met this week to discuss the budget, and the ministry said earlier this month "
+        "that exports had fallen.",
+        [("this week", "2025-W38", "week"), ("earlier this month", "2025-09", "month")],
+    ),
+    (
+        "2025-02-10",
+        "Unemployment rose last year to its highest level since 2019.",
+        [("last year", "2024", "year"), ("2019", "2019", "year")],
+    ),
+    (
+        "2025-03-03",
+        "Heavy rain over the weekend flooded dozens of homes in the north.",
+        [("the weekend", "2025-W09-WE", "weekend")],
+    ),
+    (
+        "2025-06-09",
+        "The blast happened late Sunday near the port, police said.",
+        [("late Sunday", "2025-06-08", "day")],
+    ),
+    (
+        "2025-06-09",
+        "More than 300 rockets were fired in the past 24 hours, the army said.",
+        [("the past 24 hours", "PT24H", "duration")],
+    ),
+    (
+        "2025-05-02",
+        "Prices have risen 30% since 2019, and between 2010 and 2015 the firm tripled its revenue.",
+        [("2019", "2019", "year"), ("2010", "2010", "year"), ("2015", "2015", "year")],
+    ),
+    ("2024-03-01", "He lost the 2020 election but has refused to concede.", [("2020", "2020", "year")]),
+    ("2024-11-20", "The company expects revenue to grow 8% in fiscal 2025.", [("fiscal 2025", "2025", "year")]),
+    (
+        "2025-10-30",
+        "Revenue rose 12% in Q3, the company said on Thursday.",
+        [("Q3", "2025-Q3", "quarter"), ("Thursday", "2025-10-30", "day")],
+    ),
+    ("2025-11-14", "A final vote is expected in mid-December.", [("mid-December", "2025-12", "month")]),
+    ("2025-11-14", "The audit report is due at the end of the month.", [("the end of the month", "2025-11", "month")]),
+    (
+        "2025-11-14",
+        "The acquisition will close two weeks from now, the chief executive said.",
+        [("two weeks from now", "2025-11-28", "day")],
+    ),
+    (
+        "2025-06-08",
+        "The explosion happened shortly before 9 p.m. local time (1800 GMT) on Saturday, witnesses said.",
+        [
+            ("9 p.m.", "2025-06-07T21:00", "time"),
+            ("1800 GMT", "2025-06-07T18:00Z", "time"),
+            ("Saturday", "2025-06-07", "day"),
+        ],
+    ),
+    ("2025-06-08", "The COVID-19 pandemic killed millions, and a Boeing 737 MAX 9 lost a door plug mid-flight.", []),
+    ("2025-06-08", "Call the 24/7 hotline on 1-800-273-8255 or 020 7946 0958 for help.", []),
+    ("2025-06-08", "Arsenal sealed a 4-2 win as the Pentagon said it would send 1,100 troops.", []),
+    ("2025-06-08", "Talks were held in Room 101 while traffic on Highway 1 was halted before the G20 summit.", []),
+    (
+        "2025-06-08",
+        "NATO invoked Article 5 for the first time after the 9/11 attacks.",
+        [("9/11", "2001-09-11", "day")],
+    ),
+    (
+        "2025-11-14",
+        "The 30-year-old suspect was arrested at 2:30 a.m. on Friday.",
+        [("2:30 a.m. on Friday", "2025-11-14T02:30", "time")],
+    ),
+    ("2025-11-14", "The G7 summit will take place in June in Evian.", [("June", "2026-06", "month")]),
+    ("2025-11-14", "The carmaker said it would cut 2,000 jobs by 2027.", [("2027", "2027", "year")]),
+    (
+        "2025-06-09",
+        "The ceasefire, which took effect at midnight on Sunday, appeared to be holding on Monday.",
+        [("midnight on Sunday", "2025-06-08T00:00", "time"), ("Monday", "2025-06-09", "day")],
+    ),
+    ("2025-11-13", "The match was postponed to Saturday because of the storm.", [("Saturday", "2025-11-15", "day")]),
+    ("2025-12-01", "The hearing has been moved to Jan. 5, the court said.", [("Jan. 5", "2026-01-05", "day")]),
+    ("2025-08-20", "The launch was pushed back to March 10, the agency said.", [("March 10", "2026-03-10", "day")]),
+    (
+        "2025-05-20",
+        "The summit, scheduled for Oct. 2, was delayed until Nov. 18.",
+        [("Oct. 2", "2025-10-02", "day"), ("Nov. 18", "2025-11-18", "day")],
+    ),
+    ("2025-11-12", "Bidders have until Friday to submit offers.", [("Friday", "2025-11-14", "day")]),
+    ("2025-11-11", "Residents were told to leave no later than Thursday.", [("Thursday", "2025-11-13", "day")]),
+    ("2025-05-01", "Officials said the bridge would reopen by Dec. 20.", [("Dec. 20", "2025-12-20", "day")]),
+    (
+        "2025-07-10",
+        "The fire had burned roughly 12,000 acres by Wednesday morning.",
+        [("Wednesday morning", "2025-07-09TMO", "day")],
+    ),
+    ("2025-03-03", "Voters go to the polls next Thursday.", [("next Thursday", "2025-03-06", "day")]),
+    ("2025-03-03", "The deal was signed last Thursday.", [("last Thursday", "2025-02-27", "day")]),
+    (
+        "2025-06-09",
+        "The plant was shut in late 2023 and will reopen in the first half of next year.",
+        [("late 2023", "2023", "year"), ("the first half of next year", "2026-H1", "half")],
+    ),
+    (
+        "2025-10-20",
+        "The strike, now in its third week, began on Oct. 1.",
+        [("now", "PRESENT_REF", "ref"), ("Oct. 1", "2025-10-01", "day")],
+    ),
+    (
+        "2025-05-02",
+        "The index fell 2.3 percent, its worst session since April 2020.",
+        [("April 2020", "2020-04", "month")],
+    ),
+    ("2025-10-30", "Sales were up 4% in the three months to September.", [("September", "2025-09", "month")]),
+    (
+        "2025-03-05",
+        "The prime minister will visit Washington on Thursday, his office said on Monday.",
+        [("Thursday", "2025-03-06", "day"), ("Monday", "2025-03-03", "day")],
+    ),
+    ("2026-01-22", "The annual meeting was held on Tuesday in Davos.", [("Tuesday", "2026-01-20", "day")]),
+    ("2025-09-14", "The storm is forecast to make landfall early Tuesday.", [("early Tuesday", "2025-09-16", "day")]),
+    ("2025-04-10", "Talks will resume after Easter.", [("Easter", "2025-04-20", "day")]),
+    (
+        "2025-10-15",
+        "The figures, released at 10:30 GMT, showed inflation easing.",
+        [("10:30 GMT", "2025-10-15T10:30Z", "time")],
+    ),
+    ("2026-01-28", "The company's fourth-quarter profit beat forecasts.", [("fourth-quarter", "2025-Q4", "quarter")]),
+    (
+        "2025-05-02",
+        "He served as mayor from 2010 to 2015 and ran in the 1990s.",
+        [("2010", "2010", "year"), ("2015", "2015", "year"), ("the 1990s", "199X", "decade")],
+    ),
+    ("2025-11-17", "Parliament will vote on the bill later this week.", [("later this week", "2025-W47", "week")]),
+    ("2025-03-05", "Eurostat will publish the figures on March 18.", [("March 18", "2025-03-18", "day")]),
+    ("2025-01-06", "Officials said the pipeline had been shut since Dec. 28.", [("Dec. 28", "2024-12-28", "day")]),
+    (
+        "2025-07-01",
+        "The law, which takes effect on Jan. 1, was passed last month.",
+        [("Jan. 1", "2026-01-01", "day"), ("last month", "2025-06", "month")],
+    ),
+    ("2025-07-14", "The company has set a deadline of Aug. 31 for bids.", [("Aug. 31", "2025-08-31", "day")]),
+    ("2025-02-20", "The election was brought forward to April 27.", [("April 27", "2025-04-27", "day")]),
+    ("2025-03-03", "The vote, set for Thursday, could be delayed again.", [("Thursday", "2025-03-06", "day")]),
+    (
+        "2025-09-01",
+        "The trial, which was adjourned until Oct. 14 last year, resumed on Monday.",
+        [("Oct. 14", "2024-10-14", "day"), ("last year", "2024", "year"), ("Monday", "2025-09-01", "day")],
+    ),
+    (
+        "2025-03-04",
+        "KYIV, March 4 (Reuters) - Russia launched 120 drones and two ballistic missiles at Ukraine overnight, "
+        "the air force said on Tuesday.",
+        [("March 4", "2025-03-04", "day"), ("Tuesday", "2025-03-04", "day")],
+    ),
+    ("2025-03-04", "Theresa May said in May that she would resign.", [("May", "2024-05", "month")]),
+    (
+        "2025-06-12",
+        "The 2024-25 season ended with a 3-1 defeat, and the club's fiscal year runs to June 30.",
+        [("2024", "2024", "year"), ("25", "2025", "year"), ("June 30", "2025-06-30", "day")],
+    ),
+    (
+        "2025-08-01",
+        "Profit rose 9% year-on-year in the first half, the bank said on Friday.",
+        [("the first half", "2025-H1", "half"), ("Friday", "2025-08-01", "day")],
+    ),
+    (
+        "2025-03-07",
+        "Talks will resume on March 10 and 11 in Jeddah.",
+        [("March 10", "2025-03-10", "day"), ("11", "2025-03-11", "day")],
+    ),
+    (
+        "2025-11-05",
+        "Polling stations will be open from 7 a.m. to 10 p.m. on Thursday.",
+        [("7 a.m.", "2025-11-06T07:00", "time"), ("10 p.m. on Thursday", "2025-11-06T22:00", "time")],
+    ),
+    (
+        "2025-02-12",
+        "The strike began at 0600 GMT on Tuesday and will last 48 hours.",
+        [("0600 GMT on Tuesday", "2025-02-11T06:00Z", "time")],
+    ),
+    (
+        "2025-03-05",
+        "The ruling party won the election held on Sunday, March 2, officials said.",
+        [("Sunday, March 2", "2025-03-02", "day")],
+    ),
+    (
+        "2025-04-15",
+        "Fighting has killed at least 150 people since Saturday, and 2,300 since the war began in April 2023.",
+        [("Saturday", "2025-04-12", "day"), ("April 2023", "2023-04", "month")],
+    ),
+    ("2025-01-20", "Trump will be sworn in at noon on Monday.", [("noon on Monday", "2025-01-20T12:00", "time")]),
+    ("2025-12-29", "The new tax comes into force on Jan. 1.", [("Jan. 1", "2026-01-01", "day")]),
+    ("2026-01-05", "The new tax came into force on Jan. 1.", [("Jan. 1", "2026-01-01", "day")]),
+    ("2025-09-10", "The vote was pushed back a week to Sept. 24.", [("Sept. 24", "2025-09-24", "day")]),
+    (
+        "2025-10-01",
+        "He was jailed for 10 years in 2012 and released in 2019.",
+        [("2012", "2012", "year"), ("2019", "2019", "year")],
+    ),
+    ("2025-10-01", "The firm employs 2020 people and shipped 1999 units.", []),
+    (
+        "2025-10-01",
+        "Police said about 150 people gathered at around 10:30 pm on Saturday.",
+        [("10:30 pm on Saturday", "2025-09-27T22:30", "time")],
+    ),
+    (
+        "2025-05-19",
+        "Inflation slowed to 2.6% in April from 3.0% in March.",
+        [("April", "2025-04", "month"), ("March", "2025-03", "month")],
+    ),
+    (
+        "2025-05-19",
+        "The company will report results on May 29, two weeks from now.",
+        [("May 29", "2025-05-29", "day"), ("two weeks from now", "2025-06-02", "day")],
+    ),
+    (
+        "2025-07-07",
+        "Flooding over the weekend killed at least 80 people in Texas.",
+        [("the weekend", "2025-W27-WE", "weekend")],
+    ),
+    ("2025-07-04", "Officials expect heavy traffic this weekend.", [("this weekend", "2025-W27-WE", "weekend")]),
+    (
+        "2025-03-03",
+        "EU leaders will meet next Thursday to discuss the package, officials said on Monday.",
+        [("next Thursday", "2025-03-06", "day"), ("Monday", "2025-03-03", "day")],
+    ),
+    ("2025-03-07", "EU leaders will meet again next Thursday.", [("next Thursday", "2025-03-13", "day")]),
+    ("2025-03-07", "EU leaders met last Thursday in Brussels.", [("last Thursday", "2025-02-27", "day")]),
+    ("2025-03-10", "EU leaders met last Thursday in Brussels.", [("last Thursday", "2025-03-06", "day")]),
+    ("2025-10-01", "He has lived in Flat 2019 since the 1990s.", [("the 1990s", "199X", "decade")]),
+    (
+        "2025-10-01",
+        "Bitcoin fell below $100,000 on Tuesday for the first time since June.",
+        [("Tuesday", "2025-09-30", "day"), ("June", "2025-06", "month")],
+    ),
+    (
+        "2025-12-18",
+        "The central bank is expected to cut rates at its meeting in late January.",
+        [("late January", "2026-01", "month")],
+    ),
+    ("2025-01-15", "Sales in December rose 3%.", [("December", "2024-12", "month")]),
+    (
+        "2025-06-20",
+        "The resolution, adopted on June 18 by 14 votes to 1, demands a ceasefire by the end of the year.",
+        [("June 18", "2025-06-18", "day"), ("the end of the year", "2025", "year")],
+    ),
+    ("2025-04-06", "He later said the event had been postponed to October 10.", [("October 10", "2025-10-10", "day")]),
+    ("2025-11-17", "The curfew was extended to Sunday, officials said.", [("Sunday", "2025-11-16", "day")]),
+    ("2025-06-20", "The referendum has been postponed to March.", [("March", "2026-03", "month")]),
+    ("2025-06-20", "The referendum, which was postponed to May, passed narrowly.", [("May", "2025-05", "month")]),
+    (
+        "2025-11-12",
+        "The minister said on Wednesday the summit would be moved to Dec. 3 and that talks would last until the 5th.",
+        [("Wednesday", "2025-11-12", "day"), ("Dec. 3", "2025-12-03", "day"), ("5th", "2025-12-05", "day")],
+    ),
+    ("2025-11-12", "The final has been postponed to Sunday because of the storm.", [("Sunday", "2025-11-16", "day")]),
+    ("2025-11-12", "The final was postponed to Sunday because of the storm.", [("Sunday", "2025-11-16", "day")]),
+    ("2025-11-10", "The curfew, which was extended to Sunday, has been lifted.", [("Sunday", "2025-11-09", "day")]),
+    (
+        "2025-11-12",
+        "Parliament was dissolved on Monday ahead of the Dec. 14 vote.",
+        [("Monday", "2025-11-10", "day"), ("Dec. 14", "2025-12-14", "day")],
+    ),
+    ("2025-11-12", "The agreement aims to limit warming to 1.5C by 2100.", [("2100", "2100", "year")]),
+    ("2025-11-12", "The plane took off from Heathrow at 7.45am.", [("7.45am", "2025-11-12T07:45", "time")]),
+    (
+        "2025-11-12",
+        "The rail strike is set to go ahead next Tuesday and Wednesday.",
+        [("next Tuesday", "2025-11-18", "day"), ("Wednesday", "2025-11-19", "day")],
+    ),
+    ("2025-11-12", "The launch has been rescheduled for the 20th.", [("20th", "2025-11-20", "day")]),
+    ("2025-11-12", "A 1800-mile border, a 2000-strong force and a 2000-year-old temple.", []),
+    ("2025-11-12", "The rally took place on a Saturday in June.", [("June", "2025-06", "month")]),
+    (
+        "2025-11-12",
+        "Police were called at 9pm on Tuesday (0100 GMT Wednesday).",
+        [("9pm on Tuesday", "2025-11-11T21:00", "time"), ("0100 GMT Wednesday", "2025-11-12T01:00Z", "time")],
+    ),
+    (
+        "2025-11-12",
+        "The Fed meets on Dec. 9-10 and is widely expected to hold rates.",
+        [("Dec. 9", "2025-12-09", "day"), ("10", "2025-12-10", "day")],
+    ),
+    (
+        "2025-11-12",
+        "The company has until Dec. 31 to respond, the regulator said in a letter dated Oct. 3.",
+        [("Dec. 31", "2025-12-31", "day"), ("Oct. 3", "2025-10-03", "day")],
+    ),
+    ("2025-11-12", "The court gave the government until Friday to respond.", [("Friday", "2025-11-14", "day")]),
+    ("2025-11-12", "The bill passed 218-214, and callers can ring 911, 999 or the 24-hour helpline 0800 1111.", []),
+    ("2025-11-12", "Trump unveiled a peace plan on Monday.", [("Monday", "2025-11-10", "day")]),
+    ("2025-11-12", "Officials said they had moved to Plan B on Monday.", [("Monday", "2025-11-10", "day")]),
+    ("2025-11-12", "The company announced plans on Monday to cut 2,000 jobs.", [("Monday", "2025-11-10", "day")]),
+    ("2025-11-12", "Ministers plan to meet on Friday in Rome.", [("Friday", "2025-11-14", "day")]),
+    ("2025-11-12", "The government moved to ban the app on Friday.", [("Friday", "2025-11-07", "day")]),
+    ("2025-11-12", "The hearing was postponed on Tuesday, the court said.", [("Tuesday", "2025-11-11", "day")]),
+    ("2025-11-12", "Tips can be sent to 2024 5678, and the hotline number is 1800 2020 333.", []),
+    ("2025-11-12", "In 2024 500 people died on the roads.", [("2024", "2024", "year")]),
+    # counted from the date mentioned before them; with none, nothing is guessed
+    (
+        "2025-10-30",
+        "The company posted a net loss of $1.2bn in the third quarter, down 15% from a year earlier.",
+        [("the third quarter", "2025-Q3", "quarter"), ("a year earlier", "2024-Q3", "quarter")],
+    ),
+    (
+        "2025-04-15",
+        "Exports fell 3% in March from a year earlier.",
+        [("March", "2025-03", "month"), ("a year earlier", "2024-03", "month")],
+    ),
+    (
+        "2025-11-12",
+        "He was arrested on Monday and released two days later.",
+        [("Monday", "2025-11-10", "day"), ("two days later", "2025-11-12", "day")],
+    ),
+    (
+        "2025-11-12",
+        "The protest began on Oct. 3; police had been warned the previous day.",
+        [("Oct. 3", "2025-10-03", "day"), ("the previous day", "2025-10-02", "day")],
+    ),
+    (
+        "2025-11-12",
+        "Talks collapsed in 2019 and resumed three years later.",
+        [("2019", "2019", "year"), ("three years later", "2022", "year")],
+    ),
+    (
+        "2025-11-12",
+        "The ceasefire took effect at 6 a.m. on Sunday, and fighting resumed the day after.",
+        [("6 a.m. on Sunday", "2025-11-09T06:00", "time"), ("the day after", "2025-11-10", "day")],
+    ),
+    ("2025-11-12", "Profit fell 20% from a year earlier, the bank said.", []),
+    ("2025-11-12", "The day after the election, markets fell.", []),
+    ("2025-11-12", "The season started a month earlier than usual.", []),
+]
+
+
+@pytest.mark.parametrize(("published", "text", "expected"), NEWS, ids=[t[:40] for _, t, _ in NEWS])
+def test_news_sentences(published, text, expected):
+    ex = Extractor(grammar(), Options())
+    got = [(text[m.start : m.end], m.value, m.granularity) for m in ex.extract(text, date.fromisoformat(published))]
+    assert got == expected
+
+
+MONDAY = date(2025, 3, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # "next"/"last" + weekday: the first such day after (latest before) the reference, except
+        # tomorrow (yesterday), which news would call "tomorrow" ("yesterday") or name bare
+        ("EU leaders will meet next Thursday, officials said on Monday.", "2025-03-06"),
+        ("EU leaders met last Thursday.", "2025-02-27"),
+        ("The court will rule next Monday.", "2025-03-10"),
+        ("The court ruled last Monday.", "2025-02-24"),
+        ("The result is due next Tuesday.", "2025-03-11"),  # not tomorrow
+        ("The result came out last Sunday.", "2025-02-23"),  # not yesterday
+        ("He spoke this past Friday.", "2025-02-28"),
+        ("Talks resume this coming Wednesday.", "2025-03-05"),
+    ],
+)
+def test_next_and_last_weekday_said_on_a_monday(text, value):
+    [got] = [v for s, v in found(text, MONDAY) if s.lower().startswith(("next", "last", "this"))]
+    assert got == value
+
+
+@pytest.mark.parametrize(
+    ("published", "text", "surface", "value"),
+    [
+        # whatever the main verb's tense, a date something is moved to, set for, or due by is ahead
+        ("2024-04-06", "He later said the event had been postponed to October 10.", "October 10", "2024-10-10"),
+        ("2025-08-20", "Officials said the launch was pushed back to March 10.", "March 10", "2026-03-10"),
+        ("2025-08-20", "The regulator moved the hearing back to March 10.", "March 10", "2026-03-10"),
+        ("2025-08-20", "The vote was rescheduled for March 10.", "March 10", "2026-03-10"),
+        ("2025-08-20", "Ministers agreed a deadline of March 10 for a deal.", "March 10", "2026-03-10"),
+        ("2025-08-20", "Banks had to comply no later than March 10.", "March 10", "2026-03-10"),
+        ("2025-08-20", "The party met ahead of the March 10 congress.", "March 10", "2026-03-10"),
+        ("2025-08-20", "The referendum had been delayed until March.", "March", "2026-03"),
+        ("2025-08-20", "The talks were adjourned until the 25th.", "25th", "2025-08-25"),
+        # a weekday moved to in a past clause: after the decision, reported at most a day late
+        ("2025-11-12", "The final was postponed to Sunday because of the storm.", "Sunday", "2025-11-16"),
+        ("2025-11-17", "The curfew, which was extended to Sunday, has been lifted.", "Sunday", "2025-11-16"),
+        # not a move: "moved to London in May" keeps its past tense
+        ("2025-08-20", "He moved to London in May after the election.", "May", "2025-05"),
+        ("2025-08-20", "The fire had burned 12,000 acres by Wednesday morning.", "Wednesday morning", "2025-08-20TMO"),
+    ],
+)
+def test_dates_moved_to_or_set_for_are_ahead_of_the_verb(published, text, surface, value):
+    assert value_of(text, surface, date.fromisoformat(published)) == value
+
+
+def test_a_postponed_event_in_the_pipeline():
+    rows = [
+        {
+            "id": "g",
+            "text": "Mr Musk wrote on X that Tesla would unveil the robotaxi on Aug. 8. "
+            "He later said the event had been postponed to October 10.",
+            "published_at": "2024-04-06T16:00:00Z",
+        }
+    ]
+    tl = toolkit.run(frame(rows), ["timeline"])["timeline"]
+    assert tl[["text", "value", "granularity"]].values.tolist() == [
+        ["Aug. 8", "2024-08-08", "day"],
+        ["October 10", "2024-10-10", "day"],
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
 # Bad input and the contract
 
 
@@ -476,7 +901,11 @@ def test_never_crashes_and_spans_slice_back(text):
             assert text[m.start : m.end].strip()
 
 
-@pytest.mark.parametrize("unit", ["1", "May ", "12/12/", "in the past ", "'9", "Friday, Dec. ", "a" * 50 + " "])
+@pytest.mark.parametrize(
+    "unit",
+    ["1", "May ", "12/12/", "in the past ", "'9", "Friday, Dec. ", "a" * 50 + " ", "postponed the vote to ",
+     "2024 ", "Monday and ", "9 p.m. (", "a year earlier "],
+)  # fmt: skip
 def test_linear_time_on_hostile_input(unit):
     """1 MB of one repeated unit: no regex backtracks (time grows like the text, not its square)."""
     ex = Extractor(grammar(), Options())

@@ -30,7 +30,10 @@ _SPACE = re.compile(r"\s+")
 _LETTERS = re.compile(r"[a-z]+")
 _TH_BEFORE = frozenset({"on", "by", "until", "till", "since", "from", "before", "after", "through", "and", "or"})
 _TH_AFTER = frozenset({"and", "or", "to", "at", "when", "as", "after", "before", "in", "until", "through"})
-_COMMA_GAP = re.compile(r"\s{0,2},?\s{0,2}(?:on\s{1,3})?")
+_TIME_GAP = re.compile(
+    r"\s{0,3}(?:local\s{1,3}time\s{0,2})?[(),]?\s{0,2}(?:(?:to|until|till|and|or)\s{1,3}|[-–]\s{0,2})?[(),]?\s{0,2}"
+)
+_COMMA_GAP = re.compile(r"\s{0,3}(?:local\s{1,3}time\s{0,2})?[(),]?\s{0,2}[(),]?\s{0,2}(?:on\s{1,3})?")
 _GAP_JOIN = re.compile(
     r"\s{1,3}(?:local\s{1,3}time\s{1,3}|(?-i:[A-Z]{2,4})\s{1,3})?"
     r"(?:(?:at|on|around|about|by|from|this|last)\s{1,3})?",
@@ -38,6 +41,33 @@ _GAP_JOIN = re.compile(
 )
 
 
+# A date that something is moved TO, set FOR, or is a deadline for lies after the moment the verb
+# speaks of, whatever its tense: "the vote had been postponed to October 10", "a deadline of Aug. 31",
+# "leave no later than Thursday". Searched in a bounded window just left of the expression.
+_RESCHEDULE = (
+    r"(?:postpon(?:ed?|es|ing|ement)|delay(?:ed|s|ing)?|resched(?:uled?|ules|uling)|mov(?:ed?|es|ing)|"
+    r"push(?:ed|es|ing)?|put(?:s|ting)?|defer(?:red|s|ring)?|adjourn(?:ed|s|ing)?|extend(?:ed|s|ing)?|"
+    r"extension|br(?:ought|ing|ings|inging)|bump(?:ed|s|ing)?|shift(?:ed|s|ing)?)"
+)
+_DIRECTED = re.compile(
+    rf"(?:\b{_RESCHEDULE}(?:\s{{1,3}}[\w'’-]{{1,20}}){{0,4}}?(?:\s{{1,3}}(?:back|forward|off|out|ahead|again))?"
+    r"\s{1,3}(?:to|until|till|for)"
+    r"|\b(?:set|slated|scheduled|due|planned|pencil+ed\s{1,3}in|earmarked|timed|penciled\s{1,3}in)\s{1,3}for"
+    r"|\bdeadlines?(?:\s{1,3}(?:of|is|set\s{1,3}for))?"
+    r"|\b(?:no|not)\s{1,3}later\s{1,3}than|\bahead\s{1,3}of|\bin\s{1,3}the\s{1,3}(?:run|lead)-?\s?up\s{1,3}to)"
+    r"\s{1,3}(?:the\s{1,3})?$",
+    re.I,
+)
+
+
+def directed(text: str, start: int, lo: int = 0) -> bool:
+    """Whether the expression at ``start`` is the date something is moved to, set for, or due by."""
+    return _DIRECTED.search(text, max(lo, start - 70), start) is not None
+
+
+_DIGIT_GROUP_AFTER = re.compile(r"[ \u00a0]\d{3,4}(?!\d|[,.]\d)")
+_WD_LIST = re.compile(r"\s{0,2}(?:,|and|or|&|[-–/]|to|through|until)?\s{0,3}", re.I)
+_REL_YEAR_AFTER = re.compile(r",?\s{1,3}(?:of\s{1,3})?(last|this|next)\s{1,3}year\b", re.I)
 _SENTENCE_END = re.compile(r"[.!?;]+[\"”’')]*\s+|\n|\)\s{0,2}[-–—]{1,2}\s|\s[-–—]{2}\s")
 _ABBREVIATIONS = frozenset(load_lexicon()["abbreviations"])
 
@@ -110,8 +140,11 @@ class Sentences:
         return starts[max(i, 0)], ends[min(j, len(ends) - 1)]  # type: ignore[index]
 
 
+_TENSE_WORD = re.compile(r"[A-Za-z][A-Za-z’']+")  # one-letter words ("a", the "p" of "p.m.") mark no tense
+
+
 def _words_left(text: str, start: int, lo: int, n: int = 8) -> list[str]:
-    return _WORD.findall(text, max(lo, start - 90), start)[-n:][::-1]
+    return _TENSE_WORD.findall(text, max(lo, start - 90), start)[-n:][::-1]
 
 
 _NEXT_CLAUSE = (", and ", ", but ", ", while ", ", as ", ", which ", ", who ", " and then ")
@@ -123,7 +156,17 @@ def _words_right(text: str, end: int, hi: int, n: int = 7) -> list[str]:
         cut = text.find(sep, end, hi)
         if cut >= 0:
             hi = cut
-    return _WORD.findall(text, end, hi)[:n]
+    return _TENSE_WORD.findall(text, end, hi)[:n]
+
+
+_PAIR_NEXT = frozenset({"in", "at", "on", "to", "for", "from", "when", "with", "and", "or", "respectively", "next",
+                        "this", "last", "before", "after"})  # fmt: skip
+
+
+def _after_and_pair(text: str, end: int) -> bool:
+    """Whether "March 10 and 11" ends a pair of days: punctuation or a preposition follows, not a count."""
+    rest = text[end : end + 2].lstrip(" ")
+    return not rest or rest[0] in ".,;:)!?" or _next_word(text, end) in _PAIR_NEXT
 
 
 def _prev_word(text: str, start: int) -> str:
@@ -177,18 +220,22 @@ def _classify(word: str, before: str, g: Grammar) -> str | None:
     return None if before.lower() in ("be", "being") else "past"
 
 
+# Future only before "to" ("plans to meet"): as nouns they mark nothing ("unveiled a peace plan on Monday")
+_FUTURE_WITH_TO = frozenset({"plan", "plans", "planning", "aims", "hopes", "intends"})
+
+
 def tense(text: str, start: int, end: int, g: Grammar, sentences: Sentences | None = None) -> str | None:
     """The tense of the clause around ``text[start:end]``: the nearest marker on the left, else the right."""
     lo, hi = (sentences or Sentences(text)).around(start, end)
     left = _words_left(text, start, lo)
     for i, w in enumerate(left):
         t = _classify(w, left[i + 1] if i + 1 < len(left) else "", g)
-        if t:
+        if t and not (t == "future" and w.lower() in _FUTURE_WITH_TO and (left[i - 1] if i else "").lower() != "to"):
             return t
     right = _words_right(text, end, hi)
     for i, w in enumerate(right):
         t = _classify(w, right[i - 1] if i else "", g)
-        if t:
+        if t and not (t == "future" and w.lower() in _FUTURE_WITH_TO and right[i + 1 : i + 2] != ["to"]):
             return t
     return None
 
@@ -233,10 +280,10 @@ def _unresolved(value: str | None, granularity: str, kind: str, pod: str | None 
 def _weekday(ref: date, wd: int, how: str) -> date:
     cur = ref.isoweekday()
     back, fwd = (cur - wd) % 7, (wd - cur) % 7
-    if how == "last":  # the one in the previous (ISO) week: "last Thursday" said on a Friday is 8 days back
-        return ref - timedelta(days=cur - 1 + 7) + timedelta(days=wd - 1)
-    if how == "next":  # the one in the following week
-        return ref + timedelta(days=7 - cur + wd)
+    if how == "last":  # the latest before the reference, not yesterday (that would be "yesterday")
+        return ref - timedelta(days=back + 7 if back < 2 else back)
+    if how == "next":  # the first after the reference, not tomorrow: "next Thursday" said on a Monday is in 3 days
+        return ref + timedelta(days=fwd + 7 if fwd < 2 else fwd)
     if how == "this":
         return ref + timedelta(days=wd - cur)
     if how == "future":
@@ -296,6 +343,37 @@ def _shift(ref: date, unit: str, n: int) -> tuple[str, date, date, str]:
     return f"{y:04d}", a, b, "year"
 
 
+_ANCHORED = frozenset({"day", "time", "week", "month", "quarter", "year"})
+_PER_YEAR = {"month": 12, "quarter": 4, "year": 1}
+
+
+def _shifted(anchor: Mention, unit: str, n: int) -> Mention | None:
+    """``anchor`` moved by ``n`` units, at the anchor's granularity (a time counts as its day):
+    the third quarter "a year earlier" is last year's third quarter. None when the unit is finer
+    than the anchor ("a day later" than March) or does not divide it ("a month earlier" than Q3)."""
+    d = anchor.date_start
+    assert d is not None
+    gran = "day" if anchor.granularity == "time" else anchor.granularity
+    if gran == "day":
+        value, a, b, g = _shift(d, unit, n)
+        if unit == "month":  # the same day of that month
+            a = b = D.add_months_day(d, n)
+            value, g = a.isoformat(), "day"
+        elif unit == "year":
+            a = b = D.add_months_day(d, 12 * n)
+            value, g = a.isoformat(), "day"
+        return Mention(0, 0, value, g, a, b, True, "relative")
+    if gran == "week":
+        if unit not in ("week", "year"):
+            return None
+        value, (a, b), g = _period(d + timedelta(weeks=n if unit == "week" else 52 * n), "week", 0)
+        return Mention(0, 0, value, g, a, b, True, "relative")
+    if unit not in ("month", "year") or (unit == "month" and gran != "month"):
+        return None
+    value, (a, b), g = _period(d, gran, n * _PER_YEAR[gran] if unit == "year" else n)
+    return Mention(0, 0, value, g, a, b, True, "relative")
+
+
 class Extractor:
     """Extraction with one grammar and one set of options (cheap to build, reused across texts)."""
 
@@ -303,16 +381,25 @@ class Extractor:
         self.g = g
         self.o = options
         self._sentences: Sentences | None = None
+        self._out: list[Mention] = []
 
     # -- the main loop -------------------------------------------------------------------------
     def _tense(self, text: str, start: int, end: int) -> str | None:
+        if directed(text, start):
+            return "future"
         return tense(text, start, end, self.g, self._sentences)
+
+    def _after_past(self, text: str, start: int, end: int) -> bool:
+        """A date moved to / set for in a past clause: after the decision, which news reports at most a
+        day late ("the curfew was extended to Sunday" published on Monday is yesterday)."""
+        return directed(text, start) and tense(text, start, end, self.g, self._sentences) == "past"
 
     def extract(self, text: str, ref: date | None, events: bool = True) -> list[Mention]:
         """The expressions of ``text`` resolved against ``ref`` (with their clause when ``events``)."""
         g = self.g
         self._sentences = sentences = Sentences(text)
         out: list[Mention] = []
+        self._out = out
         last = 0
         dispatch = g.dispatch
         starts = [t.start() + 1 for t in g.trigger.finditer(text)]
@@ -378,11 +465,16 @@ class Extractor:
         g = self.g
         mo = g.months[mon.lower().rstrip(".")]
         d = int(day.rstrip("stndrh"))
+        rel_year = None
+        if not year and ref is not None:
+            rel_year = _REL_YEAR_AFTER.match(text, m.end())  # "Oct. 14 last year": that year
+            if rel_year:
+                year = str(ref.year + {"last": -1, "next": 1}.get(rel_year[1].lower(), 0))
         if year:
             y = int(year)
             if not D.valid_day(y, mo, d):
                 return None
-            men = _day(date(y, mo, d), "date", False)
+            men = _day(date(y, mo, d), "date", rel_year is not None)
         elif d > 31 or (mo == 2 and d > 29) or d > D.month_interval(2000, mo)[1].day:
             return None
         elif ref is None:
@@ -419,9 +511,9 @@ class Extractor:
             return first
         # Dec. 20-26, Dec. 20 to 26, between Dec. 20 and 26: two dates
         sep = m["md_sep"].strip().lower()
-        if (sep == "and" and _prev_word(text, m.start()) != "between") or (
-            not m["md_y"] and _next_word(text, m.end("md_d2")) in self.g.count_nouns
-        ):
+        if (
+            sep == "and" and _prev_word(text, m.start()) != "between" and not _after_and_pair(text, m.end("md_d2"))
+        ) or (not m["md_y"] and _next_word(text, m.end("md_d2")) in self.g.count_nouns):
             first.start, first.end = m.start(), m.end("md_day")  # "on Dec. 20 and 26 people": one date
             return first
         second = self._month_day(m, text, ref, m["md_mon"], m["md_d2"], m["md_y"], None, "md")
@@ -433,8 +525,9 @@ class Extractor:
 
     def _th(self, m, text, ref):
         """``on the 26th``: a day of the reference month (or the month before/after, by tense)."""
-        if _prev_word(text, m.start()) not in _TH_BEFORE:
-            return None
+        prev = _prev_word(text, m.start())
+        if prev not in _TH_BEFORE and not (prev == "for" and directed(text, m.start())):
+            return None  # "rescheduled for the 20th" is a day, "for the 20th time" is not
         nxt = _next_word(text, m.end())
         if nxt and nxt not in _TH_AFTER and text[m.end() : m.end() + 1] == " ":
             return None  # "on the 2nd floor"
@@ -525,7 +618,9 @@ class Extractor:
                 if t == "past" and mo > ref.month:
                     y -= 1
                 elif t == "future" and mo < ref.month:
-                    y += 1
+                    # moved to last month in a past clause may be done already ("was postponed to May" in June)
+                    if not (mo == ref.month - 1 and self._after_past(text, m.start(), m.end())):
+                        y += 1
                 elif t in (None, "present") and abs(mo - ref.month) > 6:
                     y += 1 if mo < ref.month else -1  # no tense: the nearest such month
             a, b = D.month_interval(y, mo)
@@ -565,9 +660,21 @@ class Extractor:
         return value, gran, iv[0], iv[1], True
 
     def _qq(self, m, text, ref):
-        y, n = int(m["qq_y"]), int(m["qq_n"])
+        n = int(m["qq_n"])
+        if m["qq_y"]:
+            y = int(m["qq_y"])
+        elif ref is None:
+            return _unresolved(f"XXXX-Q{n}", "quarter", "date")
+        else:  # "Q3" alone: this year's, or last year's when reported in the past tense from well before it
+            y = ref.year
+            if n - ((ref.month - 1) // 3 + 1) >= 2 and self._tense(text, m.start(), m.end()) == "past":
+                y -= 1
         a, b = D.quarter_interval(y, n)
-        return Mention(0, 0, f"{y:04d}-Q{n}", "quarter", a, b, False, "date")
+        return Mention(0, 0, f"{y:04d}-Q{n}", "quarter", a, b, not m["qq_y"], "date")
+
+    def _nd(self, m, text, ref):
+        y, mo, d = (int(x) for x in self.g.named_dates[" ".join(m["nd_w"].lower().split())].split("-"))
+        return _day(date(y, mo, d), "date", False)
 
     def _dec(self, m, text, ref):
         if m["dec_y"]:
@@ -668,6 +775,33 @@ class Extractor:
             return _unresolved(None, unit if unit in ("day", "week", "month", "year") else "day", "relative")
         value, a, b, gran = _shift(ref, unit, sign * n)
         return Mention(0, 0, value, gran, a, b, True, "relative")
+
+    def _anchor(self) -> Mention | None:
+        """The last dated mention before the current one in this text (what "a year earlier" counts from)."""
+        for men in self._out[:-9:-1]:  # the last few (bounded: hostile text may hold thousands)
+            if men.date_start is not None and men.granularity in _ANCHORED:
+                return men
+        return None
+
+    def _anc(self, m, text, ref):
+        """``a year earlier``, ``two days later``: from the date mentioned before (none: nothing)."""
+        n = _num(m["anc_n"], self.g)
+        unit = m["anc_u"].lower()
+        if n is None:
+            return None
+        n = -n if m["anc_w"].lower() == "earlier" else n
+        anchor = self._anchor()
+        if anchor is None:
+            return None  # "from a year earlier" with nothing before it: the period is out of the snippet
+        return _shifted(anchor, unit, n)
+
+    def _anp(self, m, text, ref):
+        """``the previous day``, ``the day after``: next to the day mentioned before (no day: nothing)."""
+        anchor = self._anchor()
+        if anchor is None or anchor.granularity not in ("day", "time"):
+            return None
+        back = (m["anp_w"] or "").lower() in ("previous", "preceding") or (m["anp_b"] or "").lower() == "before"
+        return _shifted(anchor, "day", -1 if back else 1)
 
     def _inn(self, m, text, ref):
         if self._tense(text, m.start(), m.end()) in ("past", "present"):
@@ -786,6 +920,10 @@ class Extractor:
         prev = _prev_word(text, m.start())
         if f"{prev} {key}" in g.named_days or text[m.end("wd_n") : m.end("wd_n") + 1] == "-":
             return None
+        if not m["wd_rel"] and (
+            prev in ("every", "each", "any") or (prev in ("a", "an") and _after_and_pair(text, m.end()))
+        ):
+            return None  # "on a Saturday in June": no particular day ("a Wednesday media event" is one)
         rel = _rel_word(m["wd_rel"])
         pod = PODS.get((m["wd_pod"] or "").lower())
         if ref is None:
@@ -793,10 +931,23 @@ class Extractor:
             men.start, men.end = m.start(), self._wd_end(m, full)
             return men
         how = rel if rel in ("last", "next", "this") else None
-        if how is None:
+        day = None
+        prv = self._out[-1] if self._out else None
+        if (
+            how is None
+            and prv is not None
+            and prv.kind == "weekday"
+            and prv.date_start is not None
+            and _WD_LIST.fullmatch(text, prv.end, m.start())
+        ):
+            # "next Tuesday and Wednesday", "on Monday and Tuesday": the day after the one before
+            day = _weekday(prv.date_start + timedelta(days=1), wd, "future")
+        elif how is None:
             t = self._tense(text, m.start(), m.end()) or self.o.default_tense
             how = {"past": "past", "future": "future", "present": "nearest"}.get(t, t)
-        men = _day(_weekday(ref, wd, how), "weekday", True, pod)
+            if how == "future" and self._after_past(text, m.start(), m.end()):
+                day = _weekday(ref - timedelta(days=1), wd, how)
+        men = _day(day or _weekday(ref, wd, how), "weekday", True, pod)
         men.start, men.end = m.start(), self._wd_end(m, full)
         men.mod = _mod(m["wd_mod"])
         return men
@@ -852,6 +1003,15 @@ class Extractor:
         nxt = _next_word(text, end)
         if nxt in g.count_nouns and text[end : end + 1] in (" ", "\u00a0"):
             return False
+        if (
+            _DIGIT_GROUP_AFTER.match(text, end) or text[max(0, start - 2) : start].rstrip(" \u00a0")[-1:].isdigit()
+        ) and _prev_word(text, start) not in ("in", "since", "during", "until", "before", "after"):
+            return False  # a group of a phone or account number: "call 2024 5678", "1800 2020 333"
+        if text[end : end + 1] in ("-", "–"):  # "a 1800-mile border", "a 2000-strong force", "2000-year-old"
+            unit = _WORD.match(text, end + 1)
+            w = unit.group().lower() if unit else ""
+            if w in g.count_nouns or w + "s" in g.count_nouns or w in ("strong", "odd", "plus"):
+                return False
         prev = _prev_word(text, start)
         if prev in g.year_blockers:
             return False
@@ -930,14 +1090,21 @@ class Extractor:
                 else:
                     span = (cur.start, cur.end)
                 base = day or anchor
-                if (
-                    day is None
-                    and nxt is not None
-                    and nxt.granularity == "day"
-                    and nxt.date_start is not None
-                    and _COMMA_GAP.fullmatch(text, cur.end, nxt.start)
-                ):
-                    base = nxt  # "at 16:15 UTC, June 1st": the day that follows
+                if day is None:
+                    # "at 16:15 UTC, June 1st", "9 p.m. local time (1800 GMT) on Saturday": the day that follows
+                    j, a = i + 1, cur.end
+                    while (
+                        j < min(n, i + 4) and ms[j].granularity == "time" and _TIME_GAP.fullmatch(text, a, ms[j].start)
+                    ):
+                        a = ms[j].end
+                        j += 1
+                    if (
+                        j < n
+                        and ms[j].granularity == "day"
+                        and ms[j].date_start is not None
+                        and _COMMA_GAP.fullmatch(text, a, ms[j].start)
+                    ):
+                        base = ms[j]
                 clock = cur.time_of_day
                 zulu = "Z" if cur.value == "Z" else ""
                 if base is not None and base.date_start is not None:

@@ -63,6 +63,7 @@ class Grammar:
     named_days: frozenset[str]
     timezones: dict[str, str]
     holidays_fixed: dict[str, str]
+    named_dates: dict[str, str]
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
@@ -70,7 +71,7 @@ class Grammar:
         return re.compile(join_parts(self.parts))
 
 
-_YEAR = r"(?:1[0-9]|20)\d\d"
+_YEAR = r"(?:(?:1[0-9]|20)\d\d|2100)"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
 
 
@@ -99,6 +100,8 @@ def build_parts(lex: dict[str, Any]) -> list[tuple[frozenset[str], str]]:
         r"(?P<iso_d>0[1-9]|[12]\d|3[01])"
         rf"(?:[T ](?P<iso_h>[01]\d|2[0-3]):(?P<iso_mi>[0-5]\d)(?::[0-5]\d(?:\.\d{{1,6}})?)?"
         rf"(?P<iso_z>Z|[+-][01]\d:?[0-5]\d)?)?)(?![\d/-])",
+        # dates known by their numbers: 9/11
+        rf"(?P<nd>(?<![\w/.,:-])(?P<nd_w>{_alt(list(lex['named_dates']))})(?![\w/]|[.,:-]\d))",
         # numeric dates with a year: 12/26/2024, 26.12.2024, 7/8/07
         r"(?P<num>(?<![\d/.,:-])(?P<num_a>[0-3]?\d)(?P<num_sep>[/.])(?P<num_b>[0-3]?\d)(?P=num_sep)"
         r"(?P<num_y>\d{4}|\d{2}))(?![\d/]|\.\d)",
@@ -122,7 +125,7 @@ def build_parts(lex: dict[str, Any]) -> list[tuple[frozenset[str], str]]:
         # quarters and halves: the first quarter of 2009, Q3 2024, third-quarter, the second half of 2023
         rf"(?P<q>(?i:(?:the{S})?(?P<q_n>{ordinal})[-\s]{{1,3}}(?P<q_u>quarter|half))"
         rf"(?:{S}(?:of{S})?(?:(?P<q_y>{_YEAR})\b|(?i:(?P<q_rel>this|last|next|the){S}(?:fiscal{S})?year)))?)"
-        rf"|(?P<qq>\bQ(?P<qq_n>[1-4]){S}(?P<qq_y>{_YEAR})\b)",
+        rf"|(?P<qq>\bQ(?P<qq_n>[1-4])(?:{S}(?P<qq_y>{_YEAR}))?\b(?![-/.]\d))",
         # decades and centuries: the 1990s, the '90s, mid-1980s, the 20th century
         rf"(?P<dec>(?:(?i:the){S})?(?:(?P<dec_mod>early|mid|late)[-\s]{{1,3}})?"
         rf"(?:(?P<dec_y>(?:1[0-9]|20)\d0)|(?:(?<!\w)(?P<dec_ap>['’]))?(?P<dec_yy>\d0))['’]?s\b)",
@@ -138,6 +141,11 @@ def build_parts(lex: dict[str, Any]) -> list[tuple[frozenset[str], str]]:
         # N units ago / in N units / the past N units
         rf"(?P<ago>(?i:(?P<ago_n>\d{{1,3}}|{num}){S}(?P<ago_u>day|week|month|year|decade|hour|minute)s?"
         rf"{S}(?P<ago_w>ago|from{S}now|hence)))\b",
+        # N units earlier / later, the previous day: counted from the date mentioned before them
+        rf"(?P<anc>(?i:(?P<anc_n>\d{{1,3}}|{num}){S}(?P<anc_u>day|week|month|year)s?{S}(?P<anc_w>earlier|later)))\b"
+        rf"(?!{S}than\b)",
+        rf"(?P<anp>(?i:the{S}(?:(?P<anp_w>previous|preceding|next|following){S}day|day{S}(?P<anp_b>before|after)"
+        r"(?=\s{0,3}[.,;:)]|\s{0,3}$))))\b",
         rf"(?P<inn>(?i:\bin{S}(?P<inn_n>\d{{1,3}}|{num}){S}(?P<inn_u>day|week|month|year)s?)\b"
         rf"(?!{S}(?:of|ago|to)\b))",
         rf"(?P<span>(?i:the{S}(?P<span_rel>past|last|next|coming|previous|"
@@ -157,7 +165,7 @@ def build_parts(lex: dict[str, Any]) -> list[tuple[frozenset[str], str]]:
         rf"(?P<wd>(?:(?P<wd_mod>early|late){S})?(?:(?i:(?P<wd_rel>last|next|this{S}past|this{S}coming|this|coming|past)){S})?(?P<wd_n>{wd})\b(?P<wd_dot>\.)?"
         rf"(?:{S}(?P<wd_pod>{pod})\b)?)",
         # times: 10 a.m., 10:30pm, 14:30 GMT, 0800 UTC, noon, midnight
-        rf"(?P<tm>(?<![\d:.,])(?P<tm_h>{hhmm})(?::(?P<tm_mi>[0-5]\d))?\s{{0,2}}(?P<tm_ap>{ampm})"
+        rf"(?P<tm>(?<![\d:.,])(?P<tm_h>{hhmm})(?:[:.](?P<tm_mi>[0-5]\d))?\s{{0,2}}(?P<tm_ap>{ampm})"
         rf"(?:{S}(?P<tm_z>{tz})\b)?)",
         rf"(?P<tc>(?<![\d:.,])(?P<tc_h>{hhmm}):(?P<tc_mi>[0-5]\d)(?![\d:])(?:\s{{0,2}}(?:(?P<tc_z>{tz})\b"
         rf"|(?P<tc_h24>h\b|hrs\b|hours\b|(?:local|[A-Z][a-z]{{2,12}}){S}time\b)))?)",
@@ -188,11 +196,13 @@ def build_parts(lex: dict[str, Any]) -> list[tuple[frozenset[str], str]]:
     # positions reject most alternatives at once (a 5x speed-up over trying each in full).
     # fmt: off
     first = {
-        "iso": "12", "num": "0-9", "md": caps, "th": "tT", "dm": "0-9" + wd_caps, "my": caps + "emlt",
+        "iso": "12", "num": "0-9", "nd": "".join(sorted({w[:1] for w in lex["named_dates"]})),
+        "md": caps, "th": "tT", "dm": "0-9" + wd_caps, "my": caps + "emlt",
         "bm": caps + "lLnNtTpPcCemlt", "q": "tTfFsSlL1-4Q",
         "dec": "tTeml0-9'’", "cent": "tTeml1-9", "sea": "lLnNtTeEmMsSaAfFwW",
         "hol": initials([*lex["holidays_fixed"], *lex["holidays_computed"], "last", "next", "this"]),
-        "ago": "0-9" + initials(list(lex["number_words"]) + list(lex["vague_numbers"])), "inn": "iI",
+        "ago": "0-9" + initials(list(lex["number_words"]) + list(lex["vague_numbers"])), "inn": "iI", "anp": "tT",
+        "anc": "0-9" + initials(list(lex["number_words"]) + list(lex["vague_numbers"])),
         "span": "tT", "twe": "tT", "rp": "eElLmMtTpPnNcC", "rpo": "eElLmMtT", "rd": "eElLtTyY", "rn": "lLtT",
         "wd": "lLnNtTcCpPe" + wd_caps, "tm": "0-9", "tc": "0-9", "tmil": "0-2", "tnoon": "aAbBuU",
         "yr": "12emltEMLTfF", "yq": "'’", "pres": "rRnNcCaAtT", "vpast": "rRlLiI", "vfut": "iIsS",
@@ -351,6 +361,7 @@ def _compiled(extra_key: str) -> Grammar:
         named_days=frozenset(lex["named_days_not_dates"]),
         timezones=dict(lex["timezones"]),
         holidays_fixed=dict(lex["holidays_fixed"]),
+        named_dates={" ".join(k.lower().split()): v for k, v in lex["named_dates"].items()},
     )
 
 

@@ -6,11 +6,12 @@ import time
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from toolkit_dedup import minhash
-from toolkit_dedup.core import DedupParams, dedup
+from toolkit_dedup.core import DedupParams, dedup, figures_conflict, number_masks
 from toolkit_dedup.graph import components, guarded_clusters
 from toolkit_dedup.normalize import normalise
 from toolkit_dedup.schema import CLUSTERS_COLUMNS, DEDUP_COLUMNS
@@ -118,6 +119,50 @@ def test_near_level_groups_edited_wire_copies():
     assert out.columns.loc["n3", "match"] in ("prefix", "near")
     sims = out.columns["similarity"]
     assert ((sims > 0) & (sims <= 1)).all()
+
+
+def test_near_copies_that_disagree_on_a_figure_stay_apart():
+    texts = [
+        "Recap: Mad Men season 7, episode 4 'The Monolith' leaves Don Draper adrift",
+        "Recap: Mad Men season 7, episode 5 'The Monolith' leaves Don Draper adrift",
+        "Average gas prices in Ohio fall 7 cents over the past week, survey says",
+        "Average gas prices in Ohio fall 17 cents over the past week, survey says",
+        "ECB holds rates at 0.25% as inflation stays at 0.5% in the euro zone, economists say",
+        "ECB holds rates at 0.25% as inflation stays at 0.7% in the euro zone, economists say",
+    ]
+    assert groups(run(texts)) == []
+    # Without the rule they are near-copies.
+    assert groups(run(texts, figures=False)) == [["n0", "n1"], ["n2", "n3"], ["n4", "n5"]]
+
+
+def test_a_figure_dropped_stripped_or_cut_is_no_disagreement():
+    base = "Octopus mother guards her eggs for 4.5 years, a record 53 months without food, scientists say"
+    texts = [
+        base,
+        base.replace(".", "").replace(",", ""),  # punctuation stripped: "45 years"
+        base.replace("a record 53 months ", "a record "),  # a figure dropped
+        "UPDATE 2-" + base,  # the wire tag's figure is not part of the text
+        base[: base.index("53") + 1] + " ...",  # cut inside "53": the last figure may be shortened
+        "Octopus mother guards her eggs for 4.5 years, a record 55 months without food, scientists say",
+    ]
+    assert groups(run(texts)) == [["n0", "n1", "n2", "n3", "n4"]]
+
+
+def test_number_masks_read_figures_both_ways():
+    keys = pa.array(
+        ["season 7 episode 5", "s07e05", "4 5 years", "45 years", "june 13 14", "no figures", "", None],
+        type=pa.large_string(),
+    )
+    cut = np.array([False, False, False, False, True, False, False, False])
+    m = number_masks(keys, cut)
+    assert m.shape == (8, 2) and m.dtype == np.uint64
+    assert (m[0] == m[1]).all()  # leading zeros dropped
+    assert m[2, 0] == m[3, 0] and m[2, 1] != m[3, 1]  # one figure joined, two digit runs apart
+    assert (m[4:] == 0).all()  # a cut-off key's trailing figure is dropped
+    conflict = figures_conflict(m[[0, 2, 0]], m[[1, 3, 5]])
+    assert conflict.tolist() == [False, False, False]
+    ep4 = number_masks(pa.array(["season 7 episode 4"], type=pa.large_string()))
+    assert figures_conflict(m[[0]], ep4).tolist() == [True]
 
 
 def test_cut_off_prefix_joins_the_longer_snippet():

@@ -15,7 +15,7 @@ import pytest
 from toolkit_dedup import embeddings
 from toolkit_dedup.core import DedupParams, dedup
 from toolkit_dedup.embeddings import MissingExtraError, cosine_pairs, register_encoder
-from toolkit_dedup.stories import StoryParams, stories
+from toolkit_dedup.stories import StoryParams, average_linkage, neighbour_pairs, stories, word_vectors
 
 from toolkit import Context
 
@@ -86,7 +86,7 @@ def test_paraphrase_is_deterministic_and_blocking_matches_exact(model):
 @pytest.mark.embeddings
 def test_stories_group_different_facts_of_one_event(model):
     texts = [*CREW, OWNER, LIBRARY, *OIL, "", None]
-    out = stories(frame(texts), StoryParams(method="embeddings", threshold=0.35), Context())
+    out = stories(frame(texts), StoryParams(method="embeddings"), Context())
     sid = out.columns["story_id"]
     assert sid["p0"] == sid["p1"] == sid["p2"] == sid["p3"]
     assert sid["p5"] == sid["p6"] != sid["p0"]
@@ -154,3 +154,78 @@ def test_inverted_file_index_finds_the_planted_neighbours():
     assert approx <= exact
     assert len(approx) >= 0.9 * len(exact) and len(exact) >= 250
     assert (ic >= 0.9).all() and (ia < ib).all()
+
+
+@pytest.mark.embeddings
+def test_stories_single_pass_grouping_is_still_available(model):
+    texts = [*CREW, OWNER, LIBRARY, *OIL]
+    params = StoryParams(method="embeddings", grouping="single_pass", threshold=0.35)
+    sid = stories(frame(texts), params, Context()).columns["story_id"]
+    assert sid["p0"] == sid["p1"] == sid["p2"] == sid["p3"] and sid["p5"] == sid["p6"] != sid["p0"]
+
+
+def test_stories_average_linkage_with_a_registered_encoder():
+    register_encoder("bow-stories", _bag_of_words)
+    texts = [
+        "Apple agrees to buy Beats Electronics for 3 billion dollars",
+        "Apple confirms it will buy Beats Electronics, headphones maker founded by Dr Dre",
+        "Beats Electronics deal: Apple to pay 3 billion dollars for the headphones maker",
+        "World Health Organization declares the spread of polio a global health emergency",
+        "Polio spread is a global health emergency, the World Health Organization says",
+        "Local bakery wins national bread award",
+    ]
+    params = StoryParams(method="embeddings", model="bow-stories", threshold=0.2)
+    sid = stories(frame(texts), params, Context()).columns["story_id"]
+    assert sid["p0"] == sid["p1"] == sid["p2"]
+    assert sid["p3"] == sid["p4"] != sid["p0"]
+    assert sid["p5"] not in {sid["p0"], sid["p3"]}
+    # Shared names count: with the words alone the two stories still separate.
+    words_only = stories(
+        frame(texts), StoryParams(method="embeddings", model="bow-stories", word_weight=1.0, threshold=0.1), Context()
+    )
+    w = words_only.columns["story_id"]
+    assert w["p0"] == w["p2"] and w["p3"] == w["p4"] != w["p0"]
+
+
+def test_average_linkage_does_not_chain_through_a_bridge():
+    # Two tight groups and one vector half-way between: single linkage at 0.6 would chain all seven.
+    rng = np.random.default_rng(3)
+    e1, e2 = np.eye(16, dtype=np.float32)[0], np.eye(16, dtype=np.float32)[1]
+    left = e1 + rng.normal(scale=0.05, size=(3, 16)).astype(np.float32)
+    right = e2 + rng.normal(scale=0.05, size=(3, 16)).astype(np.float32)
+    bridge = (e1 + e2)[None, :]
+    vecs = np.vstack([left, right, bridge])
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    a, b, sim = neighbour_pairs(vecs, k=6)
+    assert (sim[(a == 6) | (b == 6)] >= 0.6).any()
+    root = average_linkage(vecs, a, b, sim, threshold=0.6)
+    assert len(set(root[:3].tolist())) == 1 and len(set(root[3:6].tolist())) == 1
+    assert root[0] != root[3]
+    # The mean pairwise similarity is exact: at a low bar everything merges into one group.
+    assert len(set(average_linkage(vecs, a, b, sim, threshold=-1.0).tolist())) == 1
+    assert average_linkage(vecs, a, b, sim, threshold=1.1).tolist() == list(range(7))
+
+
+def test_neighbour_pairs_inverted_file_matches_exact_for_planted_pairs():
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=(400, 32)).astype(np.float32)
+    near = base + rng.normal(scale=0.1, size=base.shape).astype(np.float32)
+    vecs = np.vstack([base, near])
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    planted = {(i, i + 400) for i in range(400)}
+    ea, eb, es = neighbour_pairs(vecs, k=3, exact_limit=10_000)
+    ia, ib, _ = neighbour_pairs(vecs, k=3, exact_limit=100)
+    assert planted <= set(zip(ea.tolist(), eb.tolist(), strict=True))
+    assert len(planted & set(zip(ia.tolist(), ib.tolist(), strict=True))) >= 0.95 * len(planted)
+    assert (ea < eb).all() and (ia < ib).all() and len(set(zip(ea.tolist(), eb.tolist(), strict=True))) == len(ea)
+    assert np.allclose(es, np.einsum("ij,ij->i", vecs[ea], vecs[eb]), atol=1e-5)
+
+
+def test_word_vectors_weigh_rare_shared_names():
+    keys = ["apple to buy beats", "apple buys beats for 3 billion", "apple shares rise", "polio emergency declared", ""]
+    w = word_vectors(keys)
+    assert w.shape == (5, 1024) and w.dtype == np.float32
+    sims = w @ w.T
+    assert sims[0, 1] > sims[0, 2] > sims[0, 3] == 0.0  # "beats" is rarer than "apple"
+    assert not w[4].any()
+    assert np.allclose(word_vectors(keys), w)  # stable hashing

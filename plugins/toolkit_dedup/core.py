@@ -50,6 +50,9 @@ class DedupParams:
     :param bands: LSH bands (``bands * rows <= num_perm``).
     :param rows: MinHash bins per band.
     :param seed: hash seed (results are deterministic for a given seed).
+    :param figures: near-copies must not disagree on a figure: two texts that each carry a number
+        the other lacks ("episode 4" / "episode 5", "up 7 cents" / "up 17 cents") never join at the
+        near or paraphrase level. A copy that only drops a number (a cut-off) still joins.
     :param paraphrase_threshold: cosine similarity of embeddings for a paraphrase edge.
     :param paraphrase_guard: least cosine of a paraphrase member to its cluster's representative.
     :param model: sentence-transformers model directory; empty = the bundled all-MiniLM-L6-v2.
@@ -70,6 +73,7 @@ class DedupParams:
     bands: int = 32
     rows: int = 4
     seed: int = 1
+    figures: bool = True
     paraphrase_threshold: float = 0.8
     paraphrase_guard: float = 0.7
     model: str = ""
@@ -156,6 +160,10 @@ def dedup(frame: pd.DataFrame, params: DedupParams, context: Context) -> Output:
     level_done = "exact"
     sig = None
 
+    figures = number_masks(uniq, node_cut[:n_keys]) if params.figures else np.zeros((n_keys, 2), dtype=np.uint64)
+    node_figures = np.zeros((n_nodes, 2), dtype=np.uint64)
+    node_figures[:n_keys] = figures
+
     if params.level in ("near", "paraphrase") and n_keys > 1:
         sig, counts = minhash.signatures(
             uniq, num_perm=params.num_perm, k=params.shingle, seed=params.seed, chunk=10_000
@@ -163,7 +171,7 @@ def dedup(frame: pd.DataFrame, params: DedupParams, context: Context) -> Output:
         context.progress(0.4)
         uniq_words = node_words[:n_keys]
         active = (counts > 0) & (uniq_words >= params.min_words)
-        ea, eb, kinds = _near_edges(sig, counts, node_cut[:n_keys], uniq_words, uniq, active, params)
+        ea, eb, kinds = _near_edges(sig, counts, node_cut[:n_keys], uniq_words, uniq, active, figures, params)
         context.progress(0.6)
 
         def key_similarity(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -184,6 +192,7 @@ def dedup(frame: pd.DataFrame, params: DedupParams, context: Context) -> Output:
                 big = np.where(counts[xs] <= counts[ys], ys, xs)
                 exact = minhash.exact_containment(uniq, small, big, params.shingle, params.seed)
                 sim[check] = np.maximum(sim[check], exact)
+            sim[figures_conflict(figures[xi], figures[yi])] = 0.0
             out[inside] = sim
             return out
 
@@ -208,6 +217,7 @@ def dedup(frame: pd.DataFrame, params: DedupParams, context: Context) -> Output:
             node_sim=node_sim,
             node_words=node_words,
             node_rep=node_rep,
+            node_figures=node_figures,
             params=params,
             context=context,
         )
@@ -260,6 +270,7 @@ def _near_edges(
     words: np.ndarray,
     keys: pa.Array,
     active: np.ndarray,
+    figures: np.ndarray,
     params: DedupParams,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Verified near-copy edges between distinct keys; kinds 0 = near, 1 = cut-off prefix."""
@@ -278,6 +289,7 @@ def _near_edges(
         big = np.where(counts[a] <= counts[b], b, a)
         cont = minhash.containment(jac, counts[small], counts[big])
         ok |= cut[small] & (cont >= params.containment) & (words[small] >= params.min_prefix_words)
+        ok &= ~figures_conflict(figures[a], figures[b])
         if ok.any():
             parts_a.append(a[ok])
             parts_b.append(b[ok])
@@ -287,6 +299,63 @@ def _near_edges(
     pa_, pb_ = _prefix_edges(keys, cut & active, words, params.min_prefix_words)
     kinds = np.concatenate([np.zeros(len(ea), np.int8), np.ones(len(pa_), np.int8)])
     return np.concatenate([ea, pa_]), np.concatenate([eb, pb_]), kinds
+
+
+def number_masks(keys: pa.Array, cut: np.ndarray | None = None) -> np.ndarray:
+    """The figures of every normalised key as two 64-bit sets, ``(n, 2)`` uint64.
+
+    Column 0 reads a run of digits and spaces as one figure ("4.5", "4 5" and "45", once the
+    punctuation is stripped, are all 45; "13-14-15" is 131415); column 1 reads every digit run
+    on its own (4 and 5). "s04e06" holds 4 and 6 (leading zeros dropped). In a cut-off key a
+    figure at the very end is dropped (the cut may have shortened it). Keys without figures get
+    0. Folding figures onto 64 bits can hide a disagreement (two figures on one bit), never
+    invent one.
+    """
+    n = len(keys)
+    masks = np.zeros((n, 2), dtype=np.uint64)
+    if cut is not None and cut.any():
+        at_end = np.asarray(
+            pc.fill_null(pc.match_substring_regex(keys, r"[0-9]$"), False).to_numpy(zero_copy_only=False), dtype=bool
+        )
+        trimmed = pc.replace_substring_regex(keys, r"[0-9][0-9 ]*$", "")
+        keys = pc.if_else(pa.array(cut & at_end), trimmed, keys)
+    # Keys hold letters, digits and single spaces: words become separators.
+    marked = pc.replace_substring_regex(keys, r"[^0-9 ]+", "|")
+    for col, sep in ((0, ""), (1, "|")):
+        digits = pc.replace_substring_regex(marked, " ", sep)
+        digits = pc.replace_substring_regex(digits, r"(^|\|)0+([0-9])", r"\1\2")
+        digits = pc.replace_substring_regex(digits, r"\|+", "|")
+        digits = pc.utf8_trim(digits, "|")
+        has = np.asarray(pc.fill_null(pc.greater(pc.utf8_length(digits), 0), False).to_numpy(zero_copy_only=False))
+        rows = np.flatnonzero(has)
+        if len(rows) == 0:
+            continue
+        tokens = pc.split_pattern(digits.take(pa.array(rows)), "|")
+        parent = rows[pc.list_parent_indices(tokens).to_numpy()]
+        flat = pc.list_flatten(tokens).dictionary_encode()
+        code = flat.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        # A figure's bit comes from its text: the same figure gets the same bit in every partition.
+        bit_of_value = np.array([hash_number(v) for v in flat.dictionary.to_pylist()], dtype=np.uint64)
+        out = np.zeros(n, dtype=np.uint64)
+        np.bitwise_or.at(out, parent, np.left_shift(np.uint64(1), bit_of_value[code]))
+        masks[:, col] = out
+    return masks
+
+
+def hash_number(token: str) -> int:
+    """Stable bit position (0..63) of a number token (the same across partitions and runs)."""
+    h = 0
+    for ch in token:
+        h = (h * 131 + ord(ch)) & 0xFFFFFFFF
+    return (h * 2654435761 & 0xFFFFFFFF) >> 26
+
+
+def figures_conflict(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Rows of :func:`number_masks` that disagree: each text holds a figure the other lacks, read
+    both ways (figures joined across spaces and digit runs apart), so a stripped "4.5" -> "45" or a
+    dropped figure is no disagreement, "episode 4" / "episode 5" is."""
+    one_way = ((x & ~y) != 0) & ((y & ~x) != 0)
+    return one_way[:, 0] & one_way[:, 1]
 
 
 def _prefix_edges(keys: pa.Array, cut: np.ndarray, words: np.ndarray, min_words: int) -> tuple[np.ndarray, np.ndarray]:

@@ -171,11 +171,14 @@ def _ivf_cells(vecs: np.ndarray, seed: int, probes: int, iters: int = 8) -> list
     return [member[order[bounds[c] : bounds[c + 1]]] for c in range(k)]
 
 
-def paraphrase_merge(*, frame, node, n_nodes, node_to_rep, node_sim, node_words, node_rep, params, context):
+def paraphrase_merge(
+    *, frame, node, n_nodes, node_to_rep, node_sim, node_words, node_rep, params, context, node_figures=None
+):
     """Merge near-level clusters whose representatives are paraphrases of each other.
 
     Returns the new ``(node_to_rep, node_sim, joined_by_paraphrase)`` over nodes.
     """
+    from toolkit_dedup.core import figures_conflict
     from toolkit_dedup.graph import guarded_clusters
 
     reps = np.flatnonzero(node_to_rep == np.arange(n_nodes))
@@ -205,6 +208,8 @@ def paraphrase_merge(*, frame, node, n_nodes, node_to_rep, node_sim, node_words,
         ok = (px >= 0) & (py >= 0)
         out = np.zeros(len(x))
         out[ok] = np.einsum("ij,ij->i", vecs[px[ok]], vecs[py[ok]])
+        if node_figures is not None:  # texts that disagree on a figure are not paraphrases
+            out[figures_conflict(node_figures[x], node_figures[y])] = 0.0
         return out
 
     ea, eb = eligible[a], eligible[b]

@@ -544,6 +544,11 @@ def test_never_crashes_on_arbitrary_text(text):
         "twenty-first ",
         "1,5 ",
         "1 . ",
+        "an ",
+        "a-",
+        "(1 ",
+        "—one ",
+        "minus 1 ",
     ],
 )
 def test_linear_time_on_one_megabyte_of_hostile_input(unit):
@@ -551,3 +556,38 @@ def test_linear_time_on_one_megabyte_of_hostile_input(unit):
     t0 = time.perf_counter()
     figures_from_text(text)
     assert time.perf_counter() - t0 < 2.0 * (3 if unit in ("one ", "hundreds of ", "$1 ", "1% ", "1 ") else 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two hundred workers walked out.",
+        "(three hundred workers) walked out, and 4,500 more joined by 9 a.m.",
+        "Police said about 1,200 people, up from 800 on June 5, were moved; see www.example.com or call 555-123-4567.",
+        "Temperatures fell to minus 5 degrees and negative 3.5 percent growth was reported.",
+        "A twenty-five-year-old won $4.5bn; between 10 and 20 per cent of the 3 million voters.",
+        "Sales rose 5% to EUR 1.2 million, 'a dozen' staff and half a million users.",
+    ],
+)
+def test_ascii_fast_paths_read_the_same_as_unicode_text(text):
+    # ASCII text takes faster scans (byte ranges instead of Unicode classes); a non-ASCII tail that
+    # holds no number must not change a single figure
+    assert figures_from_text(text) == figures_from_text(text + " — café")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("two hundred workers", 200),
+        ("—two hundred workers", 200),
+        ("/two hundred workers", 200),
+        ("«two hundred» workers", 200),
+        ("İzmir: two hundred workers", 200),  # lower-casing changes the length: case-insensitive scan
+        ("an estimated two hundred workers", 200),
+        ("x two hundred workers", 200),
+    ],
+)
+def test_number_words_at_the_start_and_after_any_non_word_character(text, value):
+    figs = figures_from_text(text)
+    assert [f["value"] for f in figs] == [value]
+    assert figs[0]["text"].lower().endswith("two hundred")

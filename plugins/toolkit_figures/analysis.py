@@ -83,12 +83,19 @@ def _cast(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
 
 def figures_from_text(text: str, params: FiguresParams | None = None) -> list[dict]:
     """The figures of one text, as dicts (the table's columns without the ids). For quick use."""
+    ex = _default_extractor() if params is None or params is _DEFAULT_PARAMS else _extractor(params)
     params = params or _DEFAULT_PARAMS
-    figs = _extractor(params).extract(text or "")
+    figs = ex.extract(text or "")
     return [f for f in figs if f["kind"] in params.kinds] if params.kinds else figs
 
 
 _DEFAULT_PARAMS = FiguresParams()
+
+
+@lru_cache(maxsize=1)
+def _default_extractor():
+    """The extractor for the default parameters (no hashing of the parameters on every call)."""
+    return _extractor(_DEFAULT_PARAMS)
 
 
 @lru_cache(maxsize=32)

@@ -18,7 +18,7 @@ import contextlib
 import re
 from functools import lru_cache
 from itertools import islice, pairwise
-from operator import methodcaller
+from operator import attrgetter, methodcaller
 
 from toolkit_figures.lexicon import Lexicon, trie_regex
 
@@ -131,6 +131,8 @@ _BAD = re.compile(
         |(?<![\w])\d+(?![eE][+\-]?\d|x10)[A-Za-z]+\d+[A-Za-z\d]*\b))""",
     re.VERBOSE,
 )
+_BAD_FIRST = re.compile(r"[\d+(’']")
+_BAD_FIRST_ASCII = re.compile(r"[0-9+(']")  # the same for ASCII text, faster
 _MONTH_DOT_BEFORE = re.compile(
     r"(?<![A-Za-z])(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)[ \t]?\.[ \t]{1,2}\Z", re.IGNORECASE
 )
@@ -141,6 +143,8 @@ _DOMAIN = re.compile(
     r"\b[\w\-]{1,63}(?:\.[\w\-]{1,63}){0,4}\.(?:com|org|net|gov|edu|int|mil|io|co|uk|info|biz|ly|me|tv)\b(?:/\S{0,2000})?"
 )
 _TLD_HINT = re.compile(r"\.(?:com|org|net|gov|edu|int|mil|io|co|uk|info|biz|ly|me|tv)\b")
+#: any of the markers _bad_spans looks for ("://", "www.", "@", _TLD_HINT): one scan
+_WEB_HINT = re.compile(r"://|www\.|@|\.(?:com|org|net|gov|edu|int|mil|io|co|uk|info|biz|ly|me|tv)\b")
 
 
 _VULGAR_CLASS = "".join(VULGAR)
@@ -163,16 +167,32 @@ _DIGIT_RE = re.compile(
 )
 
 
+_DIGIT_FIRST = re.compile(rf"[\d{_VULGAR_CLASS}]")
+_ASCII_DIGIT = re.compile(r"[0-9]")  # the same for ASCII text (no other digits, no vulgar fractions), faster
+_WORD_KINDS = frozenset(("vg", "vm", "w"))
+
+
 @lru_cache(maxsize=4)
-def _word_re(lex: Lexicon, ignore_case: bool) -> re.Pattern:
-    """Number words, vague quantities ("hundreds of") and "several hundred", on lower-cased text."""
+def _word_re(lex: Lexicon, ignore_case: bool, ascii_text: bool = False) -> re.Pattern:
+    """Number words, vague quantities ("hundreds of") and "several hundred", on lower-cased text.
+
+    The pattern starts by consuming the non-word character before the number word (what ``\b``
+    would test), so the regex engine jumps from one non-word character to the next instead of
+    trying every letter; it runs on the text with one space put in front (see ``Extractor._cores``),
+    which makes a match's start the number's offset in the text and its end one past it."""
     nw = list(lex.ones) + list(lex.tens) + ["hundred"] + list(lex.scales) + list(lex.dozen) + list(lex.fractions)
     nw_alt = trie_regex(nw)
     hs = trie_regex(["hundred", *lex.scales, *lex.dozen, *lex.fractions])
     digits_alt = trie_regex(list(lex.ones) + list(lex.tens))
     word_tok = rf"(?:{nw_alt}|an?(?=[\s-]{{1,3}}(?:{hs})\b)|score(?=\s+of\b)|point(?=\s+(?:{digits_alt})\b))"
-    vague = trie_regex(["tens", "dozens", "scores", "hundreds", "thousands", "millions", "billions", "trillions"])
-    pattern = rf"""(?=[a-zA-Z])\b(?:
+    vague_words = ["tens", "dozens", "scores", "hundreds", "thousands", "millions", "billions", "trillions"]
+    vague = trie_regex(vague_words)
+    # the first three letters any match can start with ("a" or "an" and a space or hyphen aside): a
+    # look-ahead that turns most words away with one test before the alternatives below are tried
+    firsts = trie_regex({w[:3] for w in [*nw, *vague_words, "several", "score", "point"]})
+    # for ASCII text, the non-word characters as ranges (a bitmap for the regex engine, faster)
+    non_word = r"[\x00-/:-@\[-^`{-\x7f]" if ascii_text else r"[^\w]"
+    pattern = rf"""{non_word}(?=an?[\s-]|{firsts})(?:
       (?P<vg>{vague}(?:\s+of\s+(?:thousands|millions|billions))?)\b
     | (?P<vm>(?:several|a\s+few)\s+(?:hundred|thousand|million|billion)s?)\b
     | (?P<w>(?:an?\s+(?=(?:{hs})\b))?{word_tok}
@@ -190,6 +210,7 @@ _ARTICLE_BEFORE_UNIT = re.compile(
 )
 _AND_A_HALF = re.compile(r"[ \t]+and[ \t]+an?[ \t]+(half|quarter)\b", re.IGNORECASE)
 _SYMBOL_AFTER = re.compile(r"[ \t\u00a0]{0,2}([$€£¥₹₽₩₺₴₦₱₪₫฿₿₡₾₭元]|ரூ)(?![ \t]?\d)")
+_SYMBOL_AFTER_FIRST = frozenset("$€£¥₹₽₩₺₴₦₱₪₫฿₿₡₾₭元ர")  # what _SYMBOL_AFTER can read first (after the spaces)
 _CODE_AFTER = re.compile(r"[ \t\u00a0]{1,2}(M?)([A-Za-z]{3})(?![A-Za-z0-9])")
 _SPACES = re.compile(r"\s+")
 _COMPARATIVE_AFTER = re.compile(r"\s+(?:more|less|larger|bigger|higher|greater|smaller|as)\b")
@@ -208,10 +229,12 @@ _RIGHT_QUAL = re.compile(
 
 
 _match_start = methodcaller("start")
+_fig_start = attrgetter("start")
 
 
 _PERCENT_GATE = _Gate(["percent", "per cent", "percentage", "pct", "pc", "pp", "ppt", "basis", "bps"], fold=True)
 _RIGHT_QUAL_GATE = _Gate(["or", "and", "+", "plus", "odd", "-odd"], fold=True)
+_GATE_CACHE_SIZE = 4096
 
 
 class Fig:
@@ -487,16 +510,27 @@ _SYMBOL_CHARS = frozenset("<>=≤≥~")
 def _prev_word(text: str, pos: int, skip: str = " \t\u00a0") -> tuple[str, int]:
     """The word (or comparison symbol run) ending right before ``pos`` after skipping spaces,
     lower-cased, with its start; ("", pos) when there is none. Looks back at most 30 characters."""
+    global _prev_word_last
     j = pos
     while j > 0 and text[j - 1] in skip and pos - j < 4:
         j -= 1
+    last = _prev_word_last  # the qualifier look-up and the label test often ask for the same word
+    if last[0] is text and last[1] == j:
+        return last[2]
     k = j
     chars = _WORD_CHARS if j > 0 and text[j - 1] not in _SYMBOL_CHARS else _SYMBOL_CHARS
     while k > 0 and text[k - 1] in chars and j - k < 30:
         k -= 1
     while k < j and text[k] in ".'’":
         k += 1
-    return text[k:j].lower(), k
+    word = (text[k:j].lower(), k)
+    _prev_word_last = (text, j, word)
+    return word
+
+
+#: (text, position, result) of the last ``_prev_word`` call: one tuple, replaced whole, so that a
+#: reader in another thread sees either the old entry or the new one, never half of each
+_prev_word_last: tuple = (None, -1, ("", 0))
 
 
 def _qualifier_before(text: str, pos: int, lex: Lexicon) -> tuple[str, int] | None:
@@ -509,6 +543,9 @@ def _qualifier_before(text: str, pos: int, lex: Lexicon) -> tuple[str, int] | No
         j -= 1
     if j == 0:
         return None
+    w, ws = _prev_word(text, j, "")
+    if w not in lex.before_suffixes:  # the common case: the word before ends no qualifier phrase
+        return (lex.before[w], ws) if w and w in lex.before and not w[0].isalpha() else None
     words: list[str] = []
     best = None
     k = j
@@ -586,8 +623,10 @@ class Extractor:
         self._prev_end = 0  # end of the figure read before the current one (a prefix may not reach into it)
         self._tc_text: str | None = None
         self._tc_value = False
+        self._sign_words = True  # whether the text being read has "minus" or "negative" (set per text)
         self.words_lower = _word_re(lex, False)
         self.words_any = _word_re(lex, True)
+        self.words_ascii = _word_re(lex, False, True)
         self.include_durations = include_durations
         self.include_years = include_years
         self.max_counted_words = max_counted_words
@@ -596,6 +635,8 @@ class Extractor:
         self.symbol_chars = frozenset(s[-1] for s in lex.currency_symbols if not s[-1].isalpha())
         lower_codes = {"usd", "eur", "gbp", "rmb", "cny", "jpy", "inr", "aud", "cad", "chf", "hkd", "nzd", "sgd"}
         self.prefix_codes = {c: c.upper() for c in lower_codes}
+        # the last letters of the lower-case codes and currency words a number may follow
+        self.currency_tail_last = frozenset(w[-1] for w in (*lower_codes, *_CURRENCY_WORD_ENDS))
         self.symbols_lower = {k.lower(): v for k, v in lex.currency_symbols.items()}
         self.date_words = lex.months | lex.weekdays
         self.stop_all = lex.stopwords | frozenset(lex.ones) | frozenset(lex.tens) | frozenset(lex.scales)
@@ -606,6 +647,26 @@ class Extractor:
         self.currency_gate = _Gate(words, fold=True)
         self.unit_gate = _Gate([*lex.units, "°", "º"], fold=False)
         self.duration_gate = _Gate(lex.durations, fold=True)
+        self._gates: dict[str, tuple[bool, bool, bool, bool]] = {}
+        self._right_gates: dict[str, bool] = {}
+
+    def _gate_flags(self, follow2: str) -> tuple[bool, bool, bool, bool]:
+        """The percent, currency, unit and duration gates for the characters after a number, cached
+        (the cache is emptied when it grows large, so hostile text cannot make it grow without bound)."""
+        flags = (_PERCENT_GATE(follow2), self.currency_gate(follow2), self.unit_gate(follow2),
+                 self.duration_gate(follow2))  # fmt: skip
+        if len(self._gates) >= _GATE_CACHE_SIZE:
+            self._gates.clear()
+        self._gates[follow2] = flags
+        return flags
+
+    def _right_gate(self, after: str) -> bool:
+        """Whether ``after`` (the six characters after a figure) can start a qualifier, cached."""
+        ok = _RIGHT_QUAL_GATE(after.lstrip(" \t"))
+        if len(self._right_gates) >= _GATE_CACHE_SIZE:
+            self._right_gates.clear()
+        self._right_gates[after] = ok
+        return ok
 
     # ---- public -------------------------------------------------------------------------
     def extract(self, text: str) -> list[dict]:
@@ -650,22 +711,36 @@ class Extractor:
 
     def _cores(self, text: str) -> list[Fig]:
         cap = self.max_candidates
-        digit_matches = list(islice(_DIGIT_RE.finditer(text), cap))
+        # every digit match starts at a digit or a vulgar fraction, or at a '.' right before a digit:
+        # one fast scan finds the first (most snippets have none), the full pattern runs from there
+        # (every match takes at least one character: a text shorter than the cap needs no islice)
+        short = len(text) <= cap
+        ascii_text = text.isascii()
+        first = _ASCII_DIGIT.search(text) if ascii_text else _DIGIT_FIRST.search(text)
+        if first:
+            found = _DIGIT_RE.finditer(text, max(0, first.start() - 1))
+            digit_matches = list(found if short else islice(found, cap))
+        else:
+            digit_matches = []
         low = text.lower()
-        # when lower-casing changes offsets (rare letters such as "İ"), match case-insensitively
+        # when lower-casing changes offsets (rare letters such as "İ"), match case-insensitively;
+        # the word pattern reads the character before each word, hence the space in front
         same = len(low) == len(text)
-        word_matches = list(islice((self.words_lower.finditer(low) if same else self.words_any.finditer(text)), cap))
+        words_re = self.words_ascii if ascii_text else self.words_lower if same else self.words_any
+        found = words_re.finditer(" " + (low if same else text))
+        word_matches = list(found if short else islice(found, cap))
         if not digit_matches and not word_matches:
             return []
+        # "minus 5", "negative 3": looked for before a number only when the text has the word at all
+        self._sign_words = "minus" in low or "negative" in low
         matches = digit_matches + word_matches
         if digit_matches and word_matches:
             matches.sort(key=_match_start)
         # dates, codes, phone numbers, URLs: scanned once, up to the last number read
-        bad = (
-            self._bad_spans(text, max(0, digit_matches[0].start() - 80), min(len(text), digit_matches[-1].end() + 80))
-            if digit_matches
-            else []
-        )
+        bad: list[tuple[int, int]] = []
+        if digit_matches:
+            lo, hi = digit_matches[0].start() - 80, digit_matches[-1].end() + 80
+            bad = self._bad_spans(text, lo if lo > 0 else 0, hi if hi < len(text) else len(text))
         figs: list[Fig] = []
         budget = cap
         bi = 0
@@ -674,9 +749,11 @@ class Extractor:
             if budget < 0:
                 break  # a pathological snippet: read its first max_candidates numbers only
             s, e = m.span()
+            kind = m.lastgroup
+            if kind in _WORD_KINDS:
+                e -= 1  # a word match, read on " " + text: its start is the offset in text, its end one past
             if figs and s < figs[-1].end:
                 continue  # already read as part of the previous figure ("$12 million")
-            kind = m.lastgroup
             if kind in ("dig", "vf", "frac", "vul"):
                 if e - s > 40:
                     continue  # 40 digits and more: an identifier, not a quantity
@@ -686,7 +763,7 @@ class Extractor:
                     continue
                 if kind == "vf":
                     kind = "dig"
-            made = self._make(text, m, kind)
+            made = self._make(text, m, kind, s, e)
             budget -= len(made) - 1
             for f in made:
                 self._prev_end = figs[-1].end if figs else 0
@@ -697,8 +774,12 @@ class Extractor:
     def _bad_spans(self, text: str, first: int, limit: int) -> list[tuple[int, int]]:
         """Spans of dates, times, phone numbers, codes, URLs, e-mail addresses and domains in
         ``text[first:limit]``, sorted (a number inside one is not a figure)."""
-        spans = [m.span() for m in _BAD.finditer(text, first, limit)
-                 if not (m.lastgroup == "code" and self._code_is_money(text, m.start()))]  # fmt: skip
+        # every span of _BAD starts at one of _BAD_FIRST's characters: one fast scan finds the first
+        start = (_BAD_FIRST_ASCII if text.isascii() else _BAD_FIRST).search(text, first, limit)
+        spans = [m.span() for m in _BAD.finditer(text, start.start(), limit)
+                 if not (m.lastgroup == "code" and self._code_is_money(text, m.start()))] if start else []  # fmt: skip
+        if not _WEB_HINT.search(text, 0, limit):
+            return spans  # no URL, e-mail address or domain (most texts): one scan instead of four
         head = text[:limit] if limit < len(text) else text
         extra = False
         if "://" in head or "www." in head:
@@ -714,8 +795,8 @@ class Extractor:
             spans.sort()
         return spans
 
-    def _make(self, text: str, m: re.Match, kind: str | None) -> list[Fig]:
-        s, e = m.span()
+    def _make(self, text: str, m: re.Match, kind: str | None, s: int, e: int) -> list[Fig]:
+        """The figures of one core match spanning ``text[s:e]``."""
         lex = self.lex
         if kind == "dig":
             raw = m.group("dig")
@@ -724,7 +805,7 @@ class Extractor:
                 digits = raw.replace(" ", "").replace(",", "")
             elif m.group("eu"):  # dots between thousands, a decimal comma: 1.250.000, 1.234,56
                 digits = raw.replace(".", "").replace(",", ".")
-            pm = _POWER.search(digits)
+            pm = _POWER.search(digits) if "x" in digits or "×" in digits else None
             if pm:  # 1.3x10^6, 2.48×10−5
                 digits = digits[: pm.start()] + "e" + pm.group(1).replace("−", "-")
             try:
@@ -935,7 +1016,14 @@ class Extractor:
                     hyphen_word = (pos + 1, h.end())  # "6,000-strong", "10-point": a compound adjective
 
         # the first characters after the number (past up to two spaces) gate the look-ups below
-        follow, follow2, alpha_after, pos_follow = _follow(text, pos)
+        # (_follow, written out: this runs for every number)
+        j = pos
+        if j < n and text[j] in " \t\u00a0":
+            j += 1
+            if j < n and text[j] in " \t\u00a0":
+                j += 1
+        follow, follow2, pos_follow = text[j : j + 1], text[j : j + 4], pos
+        alpha_after = follow.isalpha()
         # "half a percentage point", "a third of a mile"
         if f.words and core.lower().endswith(("half", "quarter", "third")):
             am = _ARTICLE_BEFORE_UNIT.match(text[pos : pos + 20])
@@ -971,7 +1059,12 @@ class Extractor:
         if pos != pos_follow:  # a scale, an article or "dozen" was read: look again at what follows
             follow, follow2, alpha_after, pos_follow = _follow(text, pos)
         # --- percent
-        pm = _PERCENT.match(text, pos) if follow == "%" or _PERCENT_GATE(follow2) else None
+        # which look-ups the characters after the number can start (cached: a few hundred distinct keys)
+        gates = self._gates.get(follow2)
+        if gates is None:
+            gates = self._gate_flags(follow2)
+        percent_gate, currency_gate, unit_gate, duration_gate = gates
+        pm = _PERCENT.match(text, pos) if follow == "%" or percent_gate else None
         if pm and unit is None and currency is None:
             word = pm.group(1).lower()
             if ("point" in word and "basis" not in word) or word in ("pp", "ppt"):
@@ -984,7 +1077,7 @@ class Extractor:
             pos = pm.end()
         # --- currency after: 420 million finnish markka, 10 €, 115 USD, 100 yuan
         if unit is None and currency is None and (alpha_after or follow in self.symbol_chars or follow in "元ரூ"):
-            cm = self.lex.currency_after_re.match(text, pos) if self.currency_gate(follow2) else None
+            cm = self.lex.currency_after_re.match(text, pos) if currency_gate else None
             if cm:
                 word = cm.group(2).lower()
                 adj = (cm.group(1) or "").lower()
@@ -1009,7 +1102,7 @@ class Extractor:
                     currency = cur
                     pos = cm.end()
             if currency is None and unit is None:
-                sym = _SYMBOL_AFTER.match(text[pos : pos + 8])
+                sym = _SYMBOL_AFTER.match(text[pos : pos + 8]) if follow in _SYMBOL_AFTER_FIRST else None
                 if sym:
                     currency = lex.currency_symbols.get(sym.group(1))
                     pos += sym.end()
@@ -1052,8 +1145,8 @@ class Extractor:
                     scale = lex.suffix_scales.get(sm.group(1).lower(), 1.0)
                     pos = sm.end()
         # --- physical units after: 2.5 tonnes, 6,000 km, 30 mph
-        in_units = self.unit_gate(follow2)
-        if unit is None and currency is None and (in_units or self.duration_gate(follow2)):
+        in_units = unit_gate
+        if unit is None and currency is None and (in_units or duration_gate):
             um = lex.unit_re.match(text, pos) if in_units else None
             if um:
                 surface = um.group(1)
@@ -1120,7 +1213,7 @@ class Extractor:
         elif ls > 1 and text[ls - 1] == " " and text[ls - 2] in "-−" and ls == 2:
             sign = -1
             f.start = 0
-        elif text[max(0, ls - 10) : ls].rstrip().lower().endswith(("minus", "negative")):
+        elif self._sign_words and text[max(0, ls - 10) : ls].rstrip().lower().endswith(("minus", "negative")):
             pw, pws = _prev_word(text, ls)
             if pw in lex.sign_words:
                 sign = -1
@@ -1157,7 +1250,9 @@ class Extractor:
             f.end = pos  # the compound word is the counted thing, not part of the span
 
         self._left(text, f, currency=currency)
-        self._right_qualifier(text, f)
+        after = text[f.end : f.end + 6]
+        if after[:1] == "+" or self._right_gates.get(after) is not False:  # (the gate, tested before the call)
+            self._right_qualifier(text, f)
 
         # --- exclusions that need the whole picture
         return self._is_quantity(text, f, is_digit, core)
@@ -1242,9 +1337,12 @@ class Extractor:
                 return iso, k
             return None, None
         if ch.isalpha():
-            tail = text[max(0, j - 8) : j].lower()
-            if not (ch.isupper() or tail[-3:] in self.prefix_codes or tail.endswith(_CURRENCY_WORD_ENDS)):
-                return None, None  # a plain word before the number: no currency
+            if not ch.isupper():
+                if ch.lower()[-1:] not in self.currency_tail_last:
+                    return None, None  # no currency code or word ends in this letter
+                tail = text[max(0, j - 8) : j].lower()
+                if not (tail[-3:] in self.prefix_codes or tail.endswith(_CURRENCY_WORD_ENDS)):
+                    return None, None  # a plain word before the number: no currency
             m = _WORD_BEFORE_END.search(text[max(0, j - 9) : j])
             if not m:
                 return None, None
@@ -1306,7 +1404,9 @@ class Extractor:
                     f.qualifier = "at_least"
                     self._bounds(f)
                 return
-        if not _RIGHT_QUAL_GATE(text[pos : pos + 6].lstrip(" \t")):
+        after = text[pos : pos + 6]
+        ok = self._right_gates.get(after)
+        if not (self._right_gate(after) if ok is None else ok):
             return
         m = _RIGHT_QUAL.match(text[pos : pos + 40])
         if not m:
@@ -1443,7 +1543,8 @@ class Extractor:
 
     # ---- ranges and joined bounds ---------------------------------------------------------
     def _pair(self, text: str, figs: list[Fig]) -> list[Fig]:
-        figs.sort(key=lambda f: f.start)
+        if len(figs) > 1:
+            figs.sort(key=_fig_start)
         out: list[Fig] = []
         i = 0
         while i < len(figs):

@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 [ -x "$PY" ] || python3 -m venv .venv
 "$PY" -m pip install -q torch==2.13.0
-"$PY" -m pip install -q -e '.[dev,embeddings,notebook]'
+"$PY" -m pip install -q -e '.[dev,embeddings,notebook]' altair  # altair: TimelineChart.to_altair() is tested too

@@ -14,6 +14,27 @@ def escape(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+def plain(value: object, limit: int | None = None) -> str:
+    """Any table cell as display text: "" for a missing value (None, NA, NaN, NaT), lists joined
+    with commas, cut to ``limit`` characters with "…". Views use it before ``escape``."""
+    if value is None or value is pd.NA:
+        return ""
+    if hasattr(value, "tolist") and not isinstance(value, str):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        text = ", ".join(plain(v) for v in value)
+    else:
+        try:
+            if pd.isna(value):
+                return ""
+        except (TypeError, ValueError):
+            pass
+        text = str(value)
+    if limit is not None and len(text) > limit:
+        return text[: limit - 1] + "…"
+    return text
+
+
 def frame_to_html(frame: pd.DataFrame, max_rows: int = 20, max_chars: int = 300) -> str:
     """A plain HTML table of the first ``max_rows`` rows, every cell escaped and cut to ``max_chars``."""
     head = frame.head(max_rows)

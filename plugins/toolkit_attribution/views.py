@@ -12,24 +12,10 @@ import pandas as pd
 
 from toolkit import ViewSpec, hookimpl
 from toolkit.html import escape
+from toolkit.html import plain as _text
 
 MAX_SPEAKERS = 40
 MAX_CLAIMS = 25
-
-
-def _text(value: Any) -> str:
-    if value is None or value is pd.NA:
-        return ""
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    if hasattr(value, "tolist") and not isinstance(value, str):
-        return _text(value.tolist())
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value)
 
 
 def claims_by_speaker(result: Any, max_speakers: int = MAX_SPEAKERS, max_claims: int = MAX_CLAIMS) -> str:

@@ -12,17 +12,14 @@ from typing import Any
 import pandas as pd
 
 from toolkit import ViewSpec, hookimpl
-from toolkit.html import escape
+from toolkit.html import escape, plain
 
 MAX_CLUSTERS = 50
 MAX_CHARS = 240
 
 
 def _cut(value: Any, limit: int = MAX_CHARS) -> str:
-    if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    text = str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return plain(value, limit)
 
 
 def _num(value: Any, fmt: str = "{}") -> str:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from toolkit import ViewSpec, hookimpl
 from toolkit.html import escape
+from toolkit.html import plain as _text
 
 MAX_GROUPS = 30
 MAX_CARDS = 8
@@ -87,17 +88,6 @@ def _fmt(value: float) -> str:
     if math.isinf(value):
         return "∞" if value > 0 else "-∞"
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.3g}"
-
-
-def _text(value: Any) -> str:
-    if value is None or value is pd.NA:
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value)
 
 
 def figures_side_by_side(result: Any, tolerance: float = 0.1, max_groups: int = MAX_GROUPS) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from toolkit.html import escape
+from toolkit.html import escape, plain
 
 HIGHLIGHT_CSS = """<style>
 .stk-snippet{margin:6px 0 10px 0;line-height:1.6}
@@ -48,15 +48,7 @@ def highlight_tables(tables: Any) -> list[str]:
 
 def _tooltip(kind: str, row: dict[str, Any]) -> str:
     def get(col: str) -> str:
-        value = row.get(col)
-        if value is None or value is pd.NA:
-            return ""
-        try:
-            if pd.isna(value):
-                return ""
-        except (TypeError, ValueError):
-            pass
-        return str(value)
+        return plain(row.get(col))
 
     if kind == "quote":
         who = get("speaker_canonical") or get("speaker")

@@ -79,3 +79,15 @@ def test_debug_shows_the_traceback(tmp_path):
         text=True,
     )
     assert proc.returncode != 0 and "Traceback" in proc.stderr and "SnippetInputError" in proc.stderr
+
+
+def test_no_progress_bar_lines_when_stderr_is_not_a_terminal(tmp_path):
+    """A log file or a CI pipe gets the summary, not one progress line per update."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "toolkit", "run", str(SEED), "--analyses", "figures", "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "%|" not in proc.stderr
+    assert "figures" in proc.stdout + proc.stderr and (tmp_path / "o" / "figures.parquet").exists()

@@ -114,6 +114,8 @@ class _progress_bar:
             file=sys.stderr,
             leave=False,
             bar_format="{desc}: {percentage:3.0f}%|{bar}| {postfix}",
+            # Only on a terminal: a log file or a pipe would get one line per update.
+            disable=None,
         )
 
     def __call__(self, event: Any) -> None:

@@ -6,6 +6,7 @@ keeps the dtypes, so ``Result.from_dir`` reads back exactly what was written.
 
 from __future__ import annotations
 
+import csv
 import html
 import json
 import os
@@ -174,7 +175,9 @@ def _write(table: pd.DataFrame, file: Path, fmt: str) -> None:
     if fmt == "parquet":
         table.to_parquet(file, index=False)
     elif fmt == "csv":
-        _for_text(table).to_csv(file, index=False, na_rep=CSV_NA)
+        # Every text cell quoted: unquoted, a lone carriage return in a snippet would read back as
+        # a line break (a new row) — web text carries them.
+        _for_text(table).to_csv(file, index=False, na_rep=CSV_NA, quoting=csv.QUOTE_NONNUMERIC)
     else:
         _for_text(table).to_json(file, orient="records", lines=True, date_format="iso", force_ascii=False)
 

@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from toolkit_attribution.schema import CLAIMS_COLUMNS
 
 import toolkit
 from toolkit import AnalysisSpec, Output, ViewSpec, hookimpl
@@ -112,20 +113,7 @@ def fake_attribution(frame, params, context):
                     0.8,
                 )
             )
-    cols = [
-        "claim_id",
-        "snippet_id",
-        "speaker",
-        "speaker_canonical",
-        "cue",
-        "content",
-        "kind",
-        "speaker_start",
-        "speaker_end",
-        "content_start",
-        "content_end",
-        "confidence",
-    ]
+    cols = list(CLAIMS_COLUMNS)[:12]  # the contract's columns, in the contract's order
     claims = pd.DataFrame(rows, columns=cols)
     speakers = (
         claims.groupby("speaker_canonical")

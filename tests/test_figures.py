@@ -330,6 +330,60 @@ def test_no_counted_noun_when_none_follows():
     assert one("The toll rose to 42, officials said.")["counted"] is None
 
 
+@pytest.mark.parametrize(
+    ("text", "counted"),
+    [
+        ("Brussels unveiled a €50 billion aid package for Kyiv on Thursday.", "aid package"),
+        ("The chipmaker agreed a $1.2 billion deal with Intel.", "deal"),
+        ("Washington slapped a 15% tariff on steel imports.", "tariff"),
+        ("Russia and Finland share a 1,340km border.", "border"),
+        ("Ministers backed a record £40bn spending plan.", "spending plan"),
+        ("The fund sold its 12.5% stake in the airport.", "stake"),
+        ("Officials approved an estimated $2 billion rescue.", "rescue"),
+        ("The region saw a 30 per cent drop in rainfall.", "drop"),
+        ("Police seized a 20kg haul of cannabis at the port.", "haul"),
+        ("The company posted a $565 million loss, its first in a decade.", "loss"),
+        ("Drivers ignored the 30mph speed limit on the bridge.", "speed limit"),
+    ],
+)
+def test_counted_noun_phrase_after_a_premodifying_figure(text, counted):
+    """Money, a percentage or a measure inside a noun phrase opened by a determiner counts that noun phrase."""
+    f = one(text)
+    assert f["counted"] == counted
+    assert text[f["counted_start"] : f["counted_end"]] == counted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officials said $5 billion was spent on the scheme.",  # no determiner, a verb follows
+        "The $3 billion pledged by donors has not arrived.",  # a participle, not a noun phrase
+        "The 15% was spent on housing.",
+        "Analysts expect the $5 billion to be repaid.",  # a preposition first
+        "Shares fell another 2% Monday after the warning.",  # a weekday is not the thing counted
+        "The storm left a trench about ten miles long.",  # a measure described, not a pre-modifier
+        "Inflation hit 3% in November.",
+        "Donors pledged $4bn, officials said.",
+    ],
+)
+def test_no_counted_noun_phrase_after_money_a_share_or_a_measure(text):
+    assert one(text)["counted"] is None
+
+
+def test_a_premodifying_figure_groups_with_the_same_thing_counted_after_of():
+    f = frame(
+        {
+            "a": "EU leaders will meet to discuss a €50 billion aid package.",
+            "b": "Hungary blocked the aid package of €45 billion in December.",
+        }
+    )
+    figs = extract_figures(f, FiguresParams(), Context()).tables["figures"]
+    assert list(figs["counted"]) == ["aid package", "aid package"]
+    out = compare_figures(f, ComparisonParams(), Context(tables={"figures": figs})).tables["figure_comparison"]
+    assert set(out["topic"]) == {"package [EUR]"}
+    assert out["conflict"].all()
+
+
 # --- truncation --------------------------------------------------------------------------------
 
 

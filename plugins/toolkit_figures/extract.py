@@ -6,7 +6,8 @@ sign, currency, scale ("1.2 million", "$4bn"), percent, unit, qualifier ("up to"
 truncation ("over 1," at the end of a snippet). Numbers that are not quantities (dates, years,
 times, ordinals, codes such as MH17, scores, phone numbers, URLs) are dropped, neighbouring figures
 are joined into ranges ("between 10 and 20", "15-20%", "more than 10 and less than 40"), and the
-counted noun phrase after each figure is read.
+counted noun phrase after each figure is read (for money, a percentage or a measure only after "of",
+or when the figure pre-modifies a noun phrase opened by a determiner: "a €50 billion aid package").
 
 Every regex is linear on hostile input: no nested unbounded quantifiers, bounded context windows,
 and every scan moves forward (``finditer``), so 1 MB of digits and commas costs one pass.
@@ -597,6 +598,11 @@ def _singular(word: str) -> str:
     if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
         return w[:-1]
     return w
+
+
+def _participle(word: str) -> bool:
+    """A past participle or past tense ("pledged", "earmarked"; not "speed" or "seed")."""
+    return len(word) > 4 and word.endswith("ed") and not (len(word) == 5 and word.endswith("eed"))
 
 
 def counted_head(counted: str | None) -> str | None:
@@ -1744,12 +1750,37 @@ class Extractor:
             start = m.start(1)  # "death toll"
         f.counted, f.counted_start, f.counted_end = text[start : m.end(2)], start, m.end(2)
 
+    def _determined(self, text: str, f: Fig) -> bool:
+        """Whether the figure stands inside a noun phrase opened by a determiner: right after "a",
+        "the", "its"... ("a $1.2 billion deal"), after a determiner and one lower-case modifier ("a
+        record $5bn deal", "the proposed 25% tariff"), or with the article inside its own span ("an
+        estimated $5bn deal")."""
+        dets = self.lex.np_determiners
+        opening = text[f.start : f.start + 3].lower()
+        if opening == "an " or opening[:2] == "a ":
+            return True
+        w, ws = _prev_word(text, f.start)
+        if w in dets:
+            return True
+        if (
+            ws == 0
+            or f.qualifier != "exact"  # "an area about ten miles long": the qualifier opens the figure
+            or not w.isalpha()
+            or not text[ws].islower()
+            or w in self.stop_all
+            or (w[-1] == "s" and not w.endswith(("ous", "ss")))  # "a lake that averages two feet": a verb
+        ):
+            return False
+        w2, _ = _prev_word(text, ws)
+        return w2 in dets
+
     def _counted(self, text: str, f: Fig) -> None:
         lex = self.lex
         pos = f.end
         n = len(text)
         if pos < n and text[pos] in "-‐‑" and f.counted is None:
             return
+        premod = False
         om = _OF.match(text, pos) if text[pos + 1 : pos + 3].lower() == "of" else None
         if om:  # "hundreds of people", "2.5 tonnes of cocaine", "35% of voters", "20 of the planes"
             pos = om.end()
@@ -1758,7 +1789,11 @@ class Extractor:
             or f.kind == "percent"
             or (f.kind == "measure" and f.unit != "magnitude")
         ):
-            return  # an amount, a share or a measure counts what follows "of", not the next noun
+            # an amount, a share or a measure counts what follows "of", not the next noun, unless it
+            # pre-modifies a noun phrase: "a €50 billion aid package", "a 15% tariff", "a 6,000km border"
+            if not self._determined(text, f):
+                return
+            premod = True
         words: list[tuple[int, int]] = []
         i = pos
         for k in range(self.max_counted_words + 1):
@@ -1792,6 +1827,8 @@ class Extractor:
                 break
             if not words and wl.endswith("ly"):
                 break
+            if premod and not words and (_participle(wl) or wl in lex.predicate_adjectives or wl in self.date_words):
+                break  # "the $5 billion pledged", "ten miles long", "another 1.4% Thursday": no noun phrase
             words.append((m.start(2), m.end(2)))
             i = m.end()
             if len(words) >= self.max_counted_words:

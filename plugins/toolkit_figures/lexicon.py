@@ -95,6 +95,8 @@ class Lexicon:
     directions: frozenset
     length_context: frozenset
     skip_before_counted: frozenset
+    np_determiners: frozenset
+    predicate_adjectives: frozenset
     sign_words: frozenset
     range_words: frozenset
     of_head_skip: frozenset
@@ -183,6 +185,8 @@ def build_lexicon(
         directions=ctx["directions"],
         length_context=ctx["length_context"],
         skip_before_counted=ctx["skip_before_counted"],
+        np_determiners=ctx["np_determiners"],
+        predicate_adjectives=ctx["predicate_adjectives"],
         sign_words=ctx["sign_words"],
         range_words=ctx["range_words"],
         of_head_skip=ctx["of_head_skip"],

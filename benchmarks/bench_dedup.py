@@ -97,7 +97,7 @@ def pair_scores(truth, pred) -> dict:
 
 
 def worker_ours(path: str, level: str) -> dict:
-    from toolkit_dedup.core import DedupParams, dedup
+    from toolkit_dedup.analysis import DedupParams, dedup
 
     from toolkit import Context
 
@@ -205,8 +205,8 @@ def worker_stories(path: str) -> dict:
     reported on the other half (run alone) and on the full file, next to the defaults.
     """
     import numpy as np
+    from toolkit_dedup.analysis import StoryParams, stories
     from toolkit_dedup.embeddings import get_encoder, register_encoder
-    from toolkit_dedup.stories import StoryParams, stories
 
     from toolkit import Context
 
@@ -260,8 +260,73 @@ def worker_stories(path: str) -> dict:
     }
 
 
-def run_worker(kind: str, path: str, level: str = "near") -> dict:
-    cmd = [sys.executable, __file__, "--worker", kind, "--data", path, "--level", level]
+def worker_throughput(path: str, level: str, n: int) -> dict:
+    """One level of dedup on the first ``n`` headlines of ``path``: wall time after a warm-up call
+    that loads the encoder (the model load is reported separately), snippets/s and clusters."""
+    from toolkit_dedup.analysis import DedupParams, dedup
+
+    from toolkit import Context
+
+    frame, _ = load_frame(path)
+    frame = frame.iloc[:n]
+    start = time.perf_counter()
+    dedup(frame.iloc[:8], DedupParams(level=level), Context())  # loads the model for fact/paraphrase
+    load_s = time.perf_counter() - start
+    start = time.perf_counter()
+    out = dedup(frame, DedupParams(level=level), Context())
+    elapsed = time.perf_counter() - start
+    return {
+        "level": level,
+        "n": len(frame),
+        "model_load_s": round(load_s, 1),
+        "seconds": round(elapsed, 1),
+        "snippets_per_s": round(len(frame) / elapsed, 1),
+        "clusters": int(out.columns["cluster_id"].nunique()),
+        "peak_mb": round(_rss_mb()),
+    }
+
+
+def worker_lexical_stories(path: str) -> dict:
+    """The default story grouping (lexical, after the near level of dedup) on the UCI story clusters.
+
+    ``lexical_threshold`` is chosen on one half of the gold stories (as :func:`worker_stories` does)
+    and reported on the other half and on the full file.
+    """
+    import numpy as np
+    from toolkit_dedup.analysis import DedupParams, StoryParams, dedup, stories
+
+    from toolkit import Context
+
+    frame, labels = load_frame(path)
+    half = np.array([_story_half(lab) for lab in labels])
+    lab = np.array(labels, dtype=object)
+
+    def run(mask, **kw) -> dict:
+        sub = frame[mask]
+        start = time.perf_counter()
+        sub = sub.join(dedup(sub, DedupParams(), Context()).columns)
+        out = stories(sub, StoryParams(**kw), Context())
+        res = pair_scores(list(lab[mask]), out.columns["story_id"].to_numpy(dtype=object))
+        res["seconds"] = round(time.perf_counter() - start, 1)
+        res["n_stories"] = int(out.columns["story_id"].nunique())
+        return res
+
+    grid = [
+        {"lexical_threshold": th, "tune_ari": run(half == 0, lexical_threshold=th)["ari"]} for th in (0.05, 0.06, 0.07)
+    ]
+    best = max(grid, key=lambda g: (g["tune_ari"], g["lexical_threshold"]))
+    chosen = {"lexical_threshold": best["lexical_threshold"]}
+    return {
+        "n": len(frame),
+        "grid_on_tune_half": grid,
+        "chosen_on_tune_half": chosen,
+        "chosen_report_half": run(half == 1, **chosen),
+        "chosen_full": run(half >= 0, **chosen),
+    }
+
+
+def run_worker(kind: str, path: str, level: str = "near", n: int = 10_000) -> dict:
+    cmd = [sys.executable, __file__, "--worker", kind, "--data", path, "--level", level, "--n", str(n)]
     env = dict(os.environ, HF_HUB_OFFLINE="1")
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     if proc.returncode != 0:
@@ -281,6 +346,36 @@ def fmt_row(name: str, n: int, res: dict, note: str = "") -> str:
     )
 
 
+def _one_part(args: argparse.Namespace) -> int:
+    """``--throughput``, ``--lexical-stories`` or ``--stories`` alone (on the shared UCI file)."""
+    from make_dedup_data import UCI
+
+    if args.throughput or args.lexical_stories:
+        if not UCI.exists():
+            print("../shared/benchmarks/dedup is absent: nothing to measure on.")
+            return 0
+        if args.lexical_stories:
+            res = run_worker("lexical_stories", str(UCI))
+            print("stories (lexical, the default; UCI, xstory_dup rows excluded):")
+            for key, val in res.items():
+                print(f"  {key}: {json.dumps(val)}")
+            return 0
+        for level in ("near", "fact", "paraphrase"):
+            print(json.dumps(run_worker("throughput", str(UCI), level, args.n)), flush=True)
+        return 0
+
+    if args.stories:
+        if not UCI.exists():
+            print("../shared/benchmarks/dedup is absent: nothing to score the stories on.")
+            return 0
+        res = run_worker("stories", str(UCI))
+        print("stories (embeddings, UCI, xstory_dup rows excluded):")
+        for key, val in res.items():
+            print(f"  {key}: {json.dumps(val)}")
+        return 0
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="toolkit_dedup vs datasketch MinHashLSH")
     ap.add_argument("--sizes", default="100000,1000000")
@@ -294,28 +389,38 @@ def main(argv: list[str] | None = None) -> int:
         help="only the story grouping with embeddings on the UCI clusters: threshold chosen on one half of the "
         "stories, reported on the other half and the full file (encodes 33k headlines once: ~3-10 min)",
     )
+    ap.add_argument(
+        "--throughput",
+        action="store_true",
+        help="only dedup's speed per level (near, fact, paraphrase) on the first --n UCI headlines, one process each",
+    )
+    ap.add_argument("--n", type=int, default=10_000, help="headlines for --throughput")
+    ap.add_argument(
+        "--lexical-stories",
+        action="store_true",
+        help="only the default (lexical, no model) story grouping on the UCI clusters: threshold chosen on one "
+        "half of the stories, reported on the other half and the full file",
+    )
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--data", help=argparse.SUPPRESS)
     ap.add_argument("--level", default="near", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
     if args.worker:
-        workers = {"ours": lambda: worker_ours(args.data, args.level), "stories": lambda: worker_stories(args.data)}
+        workers = {
+            "ours": lambda: worker_ours(args.data, args.level),
+            "stories": lambda: worker_stories(args.data),
+            "lexical_stories": lambda: worker_lexical_stories(args.data),
+            "throughput": lambda: worker_throughput(args.data, args.level, args.n),
+        }
         res = workers.get(args.worker, lambda: worker_datasketch(args.data))()
         print(json.dumps(res))
         return 0
 
     from make_dedup_data import UCI, generate
 
-    if args.stories:
-        if not UCI.exists():
-            print("../shared/benchmarks/dedup is absent: nothing to score the stories on.")
-            return 0
-        res = run_worker("stories", str(UCI))
-        print("stories (embeddings, UCI, xstory_dup rows excluded):")
-        for key, val in res.items():
-            print(f"  {key}: {json.dumps(val)}")
-        return 0
+    if args.throughput or args.lexical_stories or args.stories:
+        return _one_part(args)
 
     try:
         import datasketch  # noqa: F401

@@ -1,6 +1,7 @@
 """Benchmark: the figures plugin side by side with quantulum3, on the same snippets.
 
     .venv/bin/python benchmarks/bench_figures.py [--repeats 5] [--q3-limit 600] [--json OUT]
+                                                 [--against /tmp/baseline-venv/bin/python]
 
 Reads the scored suites in ``../shared/bench/suites`` (MEANTIME news sentences, quantulum3's own
 cases, Recognizers-Text numbers/percent/currency and number ranges) and the seed. It needs
@@ -14,6 +15,12 @@ median of ``--repeats`` runs, and the ratio. quantulum3 is slow (milliseconds pe
 both are timed on the same even sample of about ``--q3-limit`` snippets drawn across every suite,
 in alternating rounds (the ratio is the median of the per-round ratios); our rate on all snippets
 is shown too.
+
+MEANTIME annotates durations as TIMEX, not as VALUE spans, so it counts our default "durations that
+measure a thing" ("a 27-year contract") as extra spans; its line under its own convention
+(``include_measured_durations=False``) is printed too. ``--against PYTHON`` times another install
+(today's code, say) on the same snippets in the same way, in alternating rounds (each side in a
+fresh subprocess), and prints the ratio.
 """
 
 from __future__ import annotations
@@ -21,7 +28,9 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -43,10 +52,39 @@ def load_suite(name: str):
     return {str(r["id"]): r["text"] for r in recs}, gold_recs
 
 
-def ours_predict(texts: dict[str, str]) -> dict[str, list[dict]]:
+def ours_predict(texts: dict[str, str], params=None) -> dict[str, list[dict]]:
     from toolkit_figures import figures_from_text
 
-    return {sid: figures_from_text(t) for sid, t in texts.items()}
+    return {sid: figures_from_text(t, params) for sid, t in texts.items()}
+
+
+#: what --against runs in each interpreter: snippets per CPU second of figures_from_text over a file
+_TIMER = """
+import json, sys, time
+texts = json.load(open(sys.argv[1], encoding="utf-8"))
+from toolkit_figures import figures_from_text
+figures_from_text("warm up: around 1,100 casualties")
+t0 = time.process_time()
+for t in texts:
+    figures_from_text(t)
+print(len(texts) / max(time.process_time() - t0, 1e-9))
+"""
+
+
+def against(python: str, texts: list[str], repeats: int) -> dict:
+    """Snippets per CPU-second here and with ``python``, alternating, each run in a fresh process."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as fh:
+        json.dump(texts, fh)
+    ours: list[float] = []
+    theirs: list[float] = []
+    for _ in range(max(1, repeats)):
+        for exe, out in ((sys.executable, ours), (python, theirs)):
+            run = subprocess.run([exe, "-c", _TIMER, fh.name], capture_output=True, text=True, check=True)
+            out.append(float(run.stdout.strip().splitlines()[-1]))
+    Path(fh.name).unlink()
+    ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
+    return {"ours": statistics.median(ours), "theirs": statistics.median(theirs), "ratio": statistics.median(ratios),
+            "ratios": ratios}  # fmt: skip
 
 
 def q3_predict(parser, texts: dict[str, str]) -> dict[str, list[dict]]:
@@ -90,6 +128,7 @@ def main(argv=None) -> int:
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--q3-limit", type=int, default=600, help="about how many snippets both are timed on")
     ap.add_argument("--json", help="also write the results here")
+    ap.add_argument("--against", help="another Python with toolkit_figures installed (today's code) to time too")
     args = ap.parse_args(argv)
 
     if not (SHARED / "bench" / "score.py").exists():
@@ -98,7 +137,7 @@ def main(argv=None) -> int:
         return 0
     sys.path.insert(0, str(SHARED / "bench"))
     import score as score_mod
-    from toolkit_figures import figures_from_text
+    from toolkit_figures import FiguresParams, figures_from_text
 
     try:
         from quantulum3 import classifier as q3_classifier
@@ -130,6 +169,10 @@ def main(argv=None) -> int:
         results["quality"][name] = row
         print(f"{name:26} {len(texts):5} | {ours['span_f1']:9.3f} {ours['value_f1']:6.3f} | "
               f"{q3s['span_f1']:8.3f} {q3s['value_f1']:6.3f}")  # fmt: skip
+        if name == "meantime_values":  # durations are TIMEX in MEANTIME, not VALUE spans
+            conv = score(score_mod, texts, gold, ours_predict(texts, FiguresParams(include_measured_durations=False)))
+            results["quality"]["meantime_values_own_convention"] = {"ours": conv}
+            print(f"{'  (its convention: no durations)':26} {'':5} | {conv['span_f1']:9.3f} {conv['value_f1']:6.3f} |")
 
     figures_from_text("warm up: around 1,100 casualties")
     ours_cpu, ours_wall = rate(figures_from_text, all_texts, args.repeats)
@@ -158,6 +201,12 @@ def main(argv=None) -> int:
         print(f"  quantulum3, same {len(subset)}         {q3_cpu:8.0f} snippets/CPU-s")
         print(f"  ratio on the same snippets   {ratio:8.1f}x (median of {len(ratios)} alternating rounds: "
               f"{min(ratios):.1f}x to {max(ratios):.1f}x)")  # fmt: skip
+    if args.against:
+        cmp = against(args.against, all_texts, args.repeats)
+        results["speed"]["against"] = {"python": args.against, **cmp}
+        print(f"  against {args.against}: ours {cmp['ours']:.0f} vs {cmp['theirs']:.0f} snippets/CPU-s, ratio "
+              f"{cmp['ratio']:.2f} (median of {len(cmp['ratios'])} alternating rounds: "
+              f"{min(cmp['ratios']):.2f} to {max(cmp['ratios']):.2f})")  # fmt: skip
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
     return 0

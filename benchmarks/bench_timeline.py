@@ -1,6 +1,7 @@
 """Timeline plugin vs dateparser's ``search_dates``, on the same news snippets: speed and quality.
 
     .venv/bin/python benchmarks/bench_timeline.py [--repeat 5] [--n 20000] [--dateparser-n 300]
+        [--only speed,quality,hostile,memory] [--max-size 1000000]
 
 Reads the suites made by ``../shared/bench/make_suites.py`` (TempEval-3 platinum, MEANTIME) and
 the seed from ``../shared`` (outside this repository); says so and exits cleanly when it is absent.
@@ -14,16 +15,26 @@ Speed: snippets per second on one core, median of ``--repeat`` runs, on ``--n`` 
   first ``--dateparser-n`` snippets (it is ~100x slower; the rate does not depend on the subset).
 Quality: the value F1 of shared/bench/score.py (TempEval conventions: one-to-one overlap matching,
 exact TIMEX3 value) for both, dateparser's datetimes written as days (it has no granularity).
+Hostile: CPU seconds of the extractor on 100 kB and 1 MB of one repeated unit ("May ", "Friday, Dec. ",
+...), and their ratio (linear: ~10x; these timings used to be asserted in tests/test_timeline.py).
+Memory: the peak of Python allocations (tracemalloc) of the analysis on one snippet of 10 kB to
+``--max-size`` characters with one attribution claim per sentence (issue 16.8: the per-snippet cross
+join of dates and claims needed 7.3 GB at 1 MB). The hostile and memory parts need no ``../shared``.
+
+The script runs on the code of earlier releases too (``/path/to/other/python benchmarks/bench_timeline.py``)
+so two versions can be timed in alternating runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib.util
 import json
 import statistics
 import sys
 import time
+import tracemalloc
 import warnings
 from datetime import datetime
 from pathlib import Path
@@ -85,20 +96,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--dateparser-n", type=int, default=300)
     ap.add_argument("--n", type=int, default=20_000, help="snippets in the speed test (suites repeated)")
+    ap.add_argument("--only", default="speed,quality,hostile,memory", help="comma-separated parts to run")
+    ap.add_argument("--max-size", type=int, default=1_000_000, help="largest snippet of the memory table")
     args = ap.parse_args(argv)
+    parts = set(args.only.split(","))
+    warnings.simplefilter("ignore")
+    if "hostile" in parts:
+        hostile()
+    if "memory" in parts:
+        memory(args.max_size)
+    if not parts & {"speed", "quality"}:
+        return 0
     if not (SHARED / "bench/suites").is_dir():
         print(f"bench_timeline: {SHARED} is not here (it sits next to the repository in the team's checkout);"
               " nothing to measure.")  # fmt: skip
         return 0
 
-    import pandas as pd
-    from toolkit_timeline.analysis import _references, parse_reference
-    from toolkit_timeline.extract import Extractor, Options
-    from toolkit_timeline.grammar import grammar
-
-    import toolkit
-
-    warnings.simplefilter("ignore")
     try:
         from dateparser.search import search_dates
     except ImportError:
@@ -106,7 +119,21 @@ def main(argv: list[str] | None = None) -> int:
         print("dateparser is not installed (pip install dateparser): comparison skipped\n")
     score = load_scorer()
 
-    # -- speed, on all the snippets of the suites -------------------------------------------------
+    if "speed" in parts:
+        speed(args, search_dates)
+    if "quality" in parts:
+        quality(score, search_dates)
+    return 0
+
+
+def speed(args: argparse.Namespace, search_dates) -> None:
+    import pandas as pd
+    from toolkit_timeline.analysis import _references, parse_reference
+    from toolkit_timeline.extract import Extractor, Options
+    from toolkit_timeline.grammar import grammar
+
+    import toolkit
+
     records = [r for _, path, _, _ in SUITES for r in read(path)]
     copies = -(-args.n // len(records))  # the suites repeated (new ids) to measure at scale, not start-up
     scaled = [dict(r, id=f"{r['id']}#{k}") for k in range(copies) for r in records][: args.n]
@@ -151,7 +178,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  toolkit.run / dateparser: median {statistics.median(ratios):.1f}x "
               f"(rounds: {', '.join(f'{x:.1f}' for x in ratios)})")  # fmt: skip
 
-    # -- quality, per suite ----------------------------------------------------------------------
+
+def quality(score, search_dates) -> None:
+    import pandas as pd
+
+    import toolkit
+
     print("\nvalue F1 (shared/bench/score.py rules)        timeline   dateparser")
     for name, spath, gpath, reference in SUITES:
         recs = read(spath)
@@ -166,7 +198,61 @@ def main(argv: list[str] | None = None) -> int:
             rows = dateparser_rows(search_dates, recs, reference)
             theirs = f"{score.score_timeline(snips, gold, rows, [])['value']['f1']:.3f}"
         print(f"  {name:<40} {ours:9.3f} {theirs:>12}")
-    return 0
+
+
+HOSTILE_UNITS = ["1", "May ", "12/12/", "in the past ", "'9", "Friday, Dec. ", "a" * 50 + " ",
+                 "postponed the vote to ", "2024 ", "Monday and ", "9 p.m. (", "a year earlier ",
+                 "Thursday morning, ", "later that ", "1 January 1", "(1 May) "]  # fmt: skip
+
+
+def hostile() -> None:
+    from datetime import date
+
+    from toolkit_timeline.extract import Extractor, Options
+    from toolkit_timeline.grammar import grammar
+
+    ex = Extractor(grammar(), Options())
+    print("hostile input: CPU seconds of the extractor on one repeated unit")
+    print(f"  {'unit':<26} {'100 kB':>8} {'1 MB':>8} {'ratio':>6}")
+    for unit in HOSTILE_UNITS:
+        secs = []
+        for size in (100_000, 1_000_000):
+            text = (unit * (size // len(unit) + 1))[:size]
+            secs.append(cpu_seconds(lambda text=text: ex.extract(text, date(2024, 12, 27))))
+        print(f"  {unit[:24]!r:<26} {secs[0]:8.2f} {secs[1]:8.2f} {secs[1] / max(secs[0], 1e-9):6.1f}")
+    print()
+
+
+def memory(max_size: int) -> None:
+    import pandas as pd
+    from toolkit_timeline.analysis import TimelineParams, extract_timeline
+
+    import toolkit
+    from toolkit import Context
+
+    sentence = "The agency said on Friday that talks resume on 3 March 2025 in Geneva. "
+    step = len(sentence)
+    print("memory: one snippet with a claim per sentence, peak of Python allocations (tracemalloc)")
+    print(f"  {'chars':>9} {'dates':>7} {'claims':>7} {'peak MB':>9} {'peak / input':>13}")
+    size = 10_000
+    while size <= max_size:
+        n = size // step
+        frame = toolkit.snippet_frame(pd.DataFrame([{"snippet_id": "s", "text": sentence * n}]))
+        claims = pd.DataFrame({
+            "claim_id": [f"s:c{i}" for i in range(n)], "snippet_id": ["s"] * n,
+            "speaker_start": [i * step for i in range(n)], "speaker_end": [i * step + 10 for i in range(n)],
+            "content_start": [i * step + 30 for i in range(n)], "content_end": [(i + 1) * step - 2 for i in range(n)],
+            "speaker_canonical": ["Agency"] * n,
+        })  # fmt: skip
+        gc.collect()
+        tracemalloc.start()
+        out = extract_timeline(frame, TimelineParams(reference_date="2024-12-27"), Context(tables={"claims": claims}))
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        dates = len(out.tables["timeline"])
+        print(f"  {n * step:>9,} {dates:>7,} {n:>7,} {peak / 1e6:9.1f} {peak / (n * step):13.0f}")
+        size *= 10
+    print()
 
 
 if __name__ == "__main__":

@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from bench_dedup import _merged_stories, load_frame, pair_scores
-    from toolkit_dedup.core import DedupParams, dedup
+    from toolkit_dedup.analysis import DedupParams, dedup
     from toolkit_dedup.normalize import normalise
 
     from toolkit import Context

@@ -6,8 +6,65 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 import toolkit
+
+# No wall-clock limits in tests (CONTRIBUTING.md): hypothesis's default per-example deadline of
+# 200 ms, and its health check on slow data generation, fail property tests for nothing on a busy
+# machine, so both are off for the whole suite (a test may still set its own settings).
+settings.register_profile("snippet-toolkit", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("snippet-toolkit")
+
+#: Tests marked ``slow`` here rather than in their files: each takes more than ~2 s on this
+#: project's 2-core machine under load (``pytest --durations=0``; the value is the seconds measured
+#: on 2026-12-03, all parametrisations together), so ``pytest -m "not slow"`` (the inner loop,
+#: CONTRIBUTING.md) stays under a minute. An entry is a test file (every test in it), a test
+#: function (every parametrisation) or one parametrised id. Tests with the ``embeddings`` marker
+#: are slow too (loading the model costs ~10 s). Slow tests still run in the full suite. Remove an
+#: entry when its test gets faster; ``tests/test_quality_gates.py`` fails on an entry that names no test.
+SLOW_TESTS: dict[str, float] = {
+    "tests/test_quality_gates.py::test_mypy": 11.0,  # mypy over toolkit/ and plugins/, cold cache
+    "tests/test_attribution.py::test_huge_hostile_input_is_linear": 11.0,  # megabyte inputs
+    "tests/test_attribution_properties.py::test_spans_always_slice_back_and_are_ordered": 6.0,
+    "tests/test_timeline_growth.py::test_work_grows_linearly_on_hostile_input": 20.0,  # 13 hostile inputs
+    "tests/test_timeline_growth.py::test_linking_memory_grows_linearly": 2.5,
+    "tests/test_timeline_growth.py::test_timeline_with_claims_memory_grows_linearly": 2.4,
+    "tests/test_timeline_growth.py::test_linking_agrees_with_the_brute_force_rule": 3.5,
+    "tests/test_figures.py::test_linear_time_on_one_megabyte_of_hostile_input": 30.0,  # ~15 megabyte inputs
+    "tests/test_figures_threads.py": 5.2,
+    "tests/test_thread_safety.py": 32.0,  # every analysis from eight threads
+    "tests/test_executor.py::test_all_default_analyses_with_workers_equal_one_process": 6.3,  # process pools
+    "tests/test_executor.py::test_a_failure_in_a_worker_names_the_plugin_and_continue_keeps_the_rest": 9.5,
+    "tests/test_executor.py::test_two_workers_give_the_same_tables_as_one_process": 4.0,
+    "tests/test_widgets.py::test_timeline_spec_validates_against_the_vegalite_schema": 5.1,
+    "tests/test_dedup.py::test_never_crashes_and_every_snippet_has_one_cluster": 2.1,
+    "tests/test_dedup_stories.py::test_dedup_same_clusters_and_ids_in_any_row_order": 3.3,
+    "tests/test_dedup_stories.py::test_stories_same_ids_in_any_row_order": 2.0,
+    "tests/test_result.py::test_every_value_of_every_dtype_round_trips": 6.7,
+    "tests/test_cli.py::test_no_progress_bar_lines_when_stderr_is_not_a_terminal": 2.9,  # a subprocess
+    "tests/test_cli.py::test_debug_shows_the_traceback": 2.1,  # a subprocess
+    "tests/test_third_party_example.py": 5.5,  # the example plugin's own suite, in a subprocess
+    "tests/test_attribution_collection.py::test_memory_grows_linearly_with_the_snippet": 3.9,
+    "tests/test_executor.py::test_a_split_analysis_extracts_per_chunk_and_combines_once": 3.2,  # a process pool
+    "tests/test_dedup_embeddings.py::test_missing_extra_names_the_extra": 3.2,
+    "tests/test_result.py::test_every_declared_table_round_trips": 6.3,
+    "tests/hostile/test_hostile_memory.py::test_peak_memory_grows_linearly_with_snippet_size": 24.4,
+    "tests/test_report_scale.py": 31.4,  # reports over 50k snippets
+}
+
+
+def is_slow(nodeid: str, markers: set[str]) -> bool:
+    """Whether a test is slow: its file, function or id is in :data:`SLOW_TESTS`, or it needs the
+    embeddings model."""
+    function = nodeid.split("[", 1)[0]
+    return bool({nodeid, function, function.split("::", 1)[0]} & SLOW_TESTS.keys()) or "embeddings" in markers
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if is_slow(item.nodeid, {m.name for m in item.iter_markers()}):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)

@@ -264,14 +264,18 @@ def test_pronoun_resolved_to_the_person_named_earlier():
         "Speaking afterwards, she warned that talks could fail."
     )
     rec = one(text)
-    assert (rec["speaker"], rec["resolved_from"], rec["speaker_canonical"]) == ("Amina Wekesa", "she", "Amina Wekesa")
+    # the speaker as written is the pronoun; the person it refers to is the canonical name
+    assert (rec["speaker"], rec["resolved_from"], rec["speaker_canonical"]) == ("she", "she", "Amina Wekesa")
+    assert rec["antecedent"] == "Amina Wekesa"
+    assert text[rec["speaker_start"] : rec["speaker_end"]] == "she"
     assert rec["content"] == "talks could fail"
 
 
 def test_pronoun_resolved_to_previous_speaker():
     claims, _ = run(["Mayor Jon Alvik said the tunnel would reopen. He added that repairs cost 2 million."])
-    assert claims["speaker"].tolist() == ["Mayor Jon Alvik", "Mayor Jon Alvik"]
+    assert claims["speaker"].tolist() == ["Mayor Jon Alvik", "He"]
     assert claims["resolved_from"].tolist()[1] == "He"
+    assert claims["antecedent"].tolist()[1] == "Mayor Jon Alvik"
     assert claims["speaker_canonical"].tolist() == ["Jon Alvik", "Jon Alvik"]
 
 
@@ -443,7 +447,7 @@ def test_pair_quotes_curly_and_straight():
 
 
 def test_empty_and_missing_text_are_skipped():
-    claims, speakers = run(["", "Officials said the road was shut.", None])  # type: ignore[list-item]
+    claims, speakers = run(["", "Officials said the road was shut.", None])
     assert claims["snippet_id"].tolist() == ["n1"]
     assert list(speakers.columns) == list(SPEAKERS_COLUMNS)
 
@@ -483,24 +487,42 @@ def test_input_frame_is_not_mutated():
     pd.testing.assert_frame_equal(df, before)
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "word " * 200_000,  # 1 MB without a quote mark
-        ("filler text " * 8 + '"') * 10_000,  # 10,000 quote marks
-        '" ' * 100_000 + "he said that " * 20_000,
-        "Officials said, " * 60_000,
-        "according to " * 70_000,
-    ],
-    ids=["no-quotes", "10k-quote-marks", "quotes-and-cues", "said-comma", "according"],
-)
-def test_huge_hostile_input_is_linear(text):
-    lex = build_lexicon()
+HOSTILE = {  # each built at a scale k: k=1 is about 30 KB, k=4 about 120 KB
+    "no-quotes": lambda k: "word " * 6_000 * k,
+    "10k-quote-marks": lambda k: ("filler text " * 8 + '"') * 300 * k,
+    "quotes-and-cues": lambda k: '" ' * 3_000 * k + "he said that " * 600 * k,
+    "said-comma": lambda k: "Officials said, " * 1_800 * k,
+    "according": lambda k: "according to " * 2_200 * k,
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_huge_hostile_input_is_linear(name):
+    """Growth, not the clock: CPU time at 30 KB and at 120 KB of the same pattern, in one run."""
     from toolkit_attribution.extract import Extractor
 
-    t0 = time.perf_counter()
-    Extractor(lex).extract(text[:1_000_000])
-    assert time.perf_counter() - t0 < 3.0  # generous guard; typically well under a second
+    ex = Extractor(build_lexicon())
+
+    def cpu(t: str) -> tuple[float, int]:
+        t0 = time.process_time()
+        n = len(ex.extract(t))
+        return time.process_time() - t0, n
+
+    cpu(HOSTILE[name](1)[:2000])  # warm-up
+    t_small, n_small = cpu(HOSTILE[name](1))
+    t_big, n_big = cpu(HOSTILE[name](4))
+    assert n_big >= n_small
+    # 4x the text: linear growth is ~4x, quadratic ~16x; the margin absorbs a busy machine.
+    assert t_big <= 9 * t_small + 0.1
+
+
+def test_no_silent_cap_on_reporting_verbs():
+    """A 130 KB snippet of 3,000 reports (the old cap was 2,000): every one is extracted, to the end."""
+    sentence = "The minister said the bridge would reopen. "
+    text = sentence * 3_000
+    claims, _ = run([text])
+    assert len(claims) == 3_000
+    assert claims["content_end"].max() == len(text) - 2
 
 
 def test_through_toolkit_run():
@@ -697,7 +719,7 @@ def test_a_speaker_read_twice_from_one_start_is_one_speaker():
     text = "Posts on the fan forum claimed that the site was down, and wrote that pages loaded slowly."
     canon_ = Canonicaliser(build_lexicon(), {"n0": text})
     long_, short = Mention("Posts on the fan forum", "n0", None, start=0), Mention("Posts", "n0", None, start=0)
-    canon_.resolve([long_, short])
+    canon_.resolve([long_, short], {})
     assert short.canonical == long_.canonical == "Posts on the fan forum"
 
 
@@ -946,7 +968,7 @@ NEWS_CASES = [
         [
             (
                 "a filing with the Securities and Exchange Commission (SEC)",
-                "filing with the Securities and Exchange Commission (SEC)",
+                None,  # a document lodged with the SEC: the SEC did not say it, no issuer is named
                 "according_to",
                 "The company posted a net loss of $1.2bn in the third quarter",
             )
@@ -958,7 +980,7 @@ NEWS_CASES = [
         [
             (
                 "government data",
-                "government data",
+                "government",  # a document is no speaker: its issuer is
                 "indirect",
                 "Japan's economy shrank an annualised 0.4% in the third quarter",
             )
@@ -1095,7 +1117,7 @@ NEWS_CASES = [
 def test_news_copy(text, expected):
     claims, _ = run([text])
     got = [
-        (r["speaker"], r["speaker_canonical"], r["kind"], r["content"])
+        (r["speaker"], None if pd.isna(r["speaker_canonical"]) else r["speaker_canonical"], r["kind"], r["content"])
         for r in claims.sort_values("content_start").to_dict("records")
     ]
     assert got == sorted(expected, key=lambda e: text.index(e[3]))

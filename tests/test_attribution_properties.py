@@ -111,4 +111,35 @@ def test_pronouns_across_an_article_keep_groups_and_people_apart(texts, urls):
         if low in ("he", "she") and not pd.isna(rec["speaker_canonical"]):
             assert rec["speaker_type"] == "person"
         if pd.isna(df.loc[rec["snippet_id"], "url"]) and low in ("he", "she", "they", "it"):
-            assert pd.isna(rec["speaker_canonical"])  # no article: nothing before it to refer to
+            # no article: only a name earlier in the same snippet can be what it refers to
+            assert pd.isna(rec["speaker_canonical"]) or not pd.isna(rec["antecedent"])
+
+
+SPEAKERS = st.sampled_from(
+    ["The ministry", "Anna Berg", "President Zelenskyy", "South Korea's spy agency", "Local officials", "The NIS"]
+)
+CONTENT_WORDS = st.lists(
+    st.sampled_from(["the", "bridge", "would", "reopen", "soon", "prices", "rose", "3%", "talks", "had", "failed"]),
+    min_size=3,
+    max_size=12,
+).map(" ".join)
+CUES = st.sampled_from(["said", "told reporters", "said on Friday", "warned", "added"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(SPEAKERS, CUES, CONTENT_WORDS, st.sampled_from(["indirect", "direct", "postposed", "according"]))
+def test_a_report_in_any_form_is_found_with_its_speaker_and_content(speaker, cue, content, form):
+    """Generated reports of known shape: the extractor must find each one (an empty result fails)."""
+    inside = speaker[0].lower() + speaker[1:] if speaker.startswith(("The ", "Local ")) else speaker
+    lead = content[0].upper() + content[1:]
+    text = {
+        "indirect": f"{speaker} {cue} that {content}.",
+        "direct": f'"{content}," {inside} {cue}.',
+        "postposed": f"{lead}, {inside} said.",
+        "according": f"{lead}, according to {inside}.",
+    }[form]
+    claims = EXTRACTOR.extract(text)
+    assert len(claims) == 1, text
+    (c,) = claims
+    assert text[c.speaker_start : c.speaker_end].lower() == speaker.lower(), text
+    assert text[c.content_start : c.content_end].lower() == content.lower(), text

@@ -2,7 +2,10 @@
 
 It runs every cell, presses the workbench's Run button, opens the result tabs and checks that the
 tables and the timeline chart are on the page; it saves what a user sees to docs/workbench.png
-and docs/walkthrough-timeline.png. Needs Debian's chromium, the ``playwright`` Python package and
+and docs/walkthrough-timeline.png. It also opens the story report's HTML file straight from disk
+(``file://``, no server) and checks its sections, counts and SVG chart, that it runs no script and
+requests nothing, and saves docs/report.png (the seed) and docs/report-stories.png (a multi-outlet
+pile). Needs Debian's chromium, the ``playwright`` Python package and
 JupyterLab (``.ci/browser-setup.sh`` installs them); skipped with the reason when any is missing.
 Marked ``browser`` (and ``slow``): deselect with ``-m "not browser"``.
 """
@@ -190,8 +193,10 @@ def _drive(page, lab: JupyterLab, found: dict[str, str], shots: Path) -> None:
     table.wait_for()
     found["table_rows"] = str(table.locator("tbody tr").count())
     found["table_kind"] = table.get_attribute("class") or ""
+    bench.locator(".lm-TabBar-tab", has_text="Report").first.click()
+    found["report_tab"] = bench.locator(".stk-report h1:visible").first.inner_text()
     bench.locator(".lm-TabBar-tab", has_text="Highlights").first.click()
-    bench.locator(".stk-snippet .stk-speaker").first.wait_for()
+    bench.locator(".stk-snippet .stk-speaker:visible").first.wait_for()
     bench.screenshot(path=str(shots / "workbench.png"))
     # the timeline chart, drawn by JupyterLab's own Vega renderer inside the widget
     bench.locator(".lm-TabBar-tab", has_text="Timeline").first.click()
@@ -209,6 +214,7 @@ def test_walkthrough_in_jupyterlab(tmp_path):
     found = run_walkthrough_in_browser(EXAMPLES / "walkthrough.ipynb", tmp_path, DOCS)
     assert not found["cell_errors"], found["cell_errors"]
     assert found["status"].startswith("run 2 done"), found
+    assert found["tabs"].startswith("Report") and found["report_tab"] == "Story report", found
     for title in ("Summary", "Highlights", "Clusters", "Speakers", "Figures", "Timeline", "claims", "timeline"):
         assert title in found["tabs"], found
     assert int(found["table_rows"]) > 0, found
@@ -219,3 +225,85 @@ def test_walkthrough_in_jupyterlab(tmp_path):
     assert found["chart"].lower() in ("svg", "canvas"), found
     assert int(found["page_charts"]) >= 2, found  # the cell's chart and the workbench's
     assert (DOCS / "workbench.png").stat().st_size > 10_000
+
+
+# -- the story report, opened from a file ---------------------------------------------------------------
+def _browser_or_skip() -> None:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set TOOLKIT_CHROMIUM)")
+    pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+
+def open_report(path: Path, shot: Path, height: int = 1500) -> dict[str, object]:
+    """Open the report file in Chromium; return what is on the page; save a screenshot of its top."""
+    from playwright.sync_api import sync_playwright
+
+    requests: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1120, "height": height})
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(path.resolve().as_uri())
+            page.wait_for_load_state("load")
+            found = {
+                "title": page.title(),
+                "stories": page.locator("section.story").count(),
+                "parts": page.locator("section.story").first.locator("details.part > summary h3").all_inner_texts(),
+                "lede": page.locator(".lede").inner_text(),
+                "badges": page.locator("section.story .badges").first.inner_text(),
+                "charts": page.locator("svg.stk-chart").count(),
+                "marks": page.locator("svg.stk-chart circle, svg.stk-chart rect").count(),
+                "chart_width": page.locator("svg.stk-chart").first.bounding_box()["width"],
+                "scripts": page.evaluate("document.scripts.length"),
+                "links": page.locator("a[href^='http']").count(),
+                "highlights": page.locator(".stk-report .stk-speaker").count(),
+            }
+            page.screenshot(path=str(shot))
+        finally:
+            browser.close()
+    found["requests"] = [u for u in requests if not u.startswith("file://")]
+    return found
+
+
+def _seed_result():
+    import toolkit
+
+    config = {"timeline": {"reference_date": "2024-12-27"}}
+    try:  # the paraphrase level groups the five reports of the death (needs the embeddings extra)
+        import sentence_transformers  # noqa: F401
+
+        config["dedup"] = {"level": "paraphrase"}
+    except ImportError:
+        pass
+    # the seed is one story: shown as one (the report's fallback without `stories`)
+    analyses = [n for n, spec in toolkit.default_registry().analyses.items() if spec.run_by_default and n != "stories"]
+    return toolkit.run(toolkit.read_snippets(EXAMPLES / "seed" / "snippets.jsonl"), analyses, config=config)
+
+
+@pytest.mark.filterwarnings("ignore::toolkit.SnippetInputWarning")
+def test_report_file_in_chromium(tmp_path):
+    _browser_or_skip()
+    import toolkit
+
+    DOCS.mkdir(exist_ok=True)
+    seed = toolkit.report(_seed_result(), title="Seed: a North Korean soldier dies in Ukrainian captivity")
+    found = open_report(seed.to_html(tmp_path / "seed.html"), DOCS / "report.png")
+    assert found["title"].startswith("Seed:")
+    assert found["stories"] == len(seed.stories) == 1
+    assert "11 snippets" in found["lede"] and f"{len(seed.stories)} stor" in found["lede"]
+    assert found["parts"][:2] == ["Same-fact reports", "Who says what"] and "Timeline" in found["parts"]
+    assert f"{seed.stories[0].n_snippets} snippets" in found["badges"]
+    assert found["charts"] >= 1 and found["marks"] >= 2 and found["chart_width"] > 400
+    assert found["scripts"] == 0 and found["requests"] == []  # nothing runs, nothing is fetched
+    assert found["highlights"] > 0
+
+    from test_report import ANALYSES, frame, with_stories  # the multi-outlet pile written for the report's tests
+
+    pile = with_stories(toolkit.run(frame(), ANALYSES))
+    news = toolkit.report(pile, title="Three stories, eight outlets")
+    found = open_report(news.to_html(tmp_path / "news.html"), DOCS / "report-stories.png", height=1700)
+    assert found["stories"] == 3 and "8 outlets" in found["lede"]
+    assert "Figure conflicts" in found["parts"] and found["links"] >= 9
+    assert found["scripts"] == 0 and found["requests"] == []
+    assert (DOCS / "report.png").stat().st_size > 20_000

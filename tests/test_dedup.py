@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from toolkit_dedup import minhash
-from toolkit_dedup.core import DedupParams, dedup, figures_conflict, number_masks
+from toolkit_dedup.analysis import DedupParams, StoryParams, dedup, stories
 from toolkit_dedup.graph import components, guarded_clusters
 from toolkit_dedup.normalize import normalise
+from toolkit_dedup.numbers import figures_conflict, number_masks
 from toolkit_dedup.schema import CLUSTERS_COLUMNS, DEDUP_COLUMNS
-from toolkit_dedup.stories import StoryParams, star_clusters, stories
+from toolkit_dedup.stories import star_clusters
 
 from toolkit import Context
 
@@ -71,11 +69,13 @@ def test_normalise_strips_wire_boilerplate_quotes_case_and_ellipsis():
 
 
 def test_normalise_is_linear_on_hostile_input():
+    # Every pattern is RE2 (linear by construction); inputs that make backtracking engines explode
+    # finish and give sensible keys.
     hostile = ["(" * 300_000 + "Reuters" + " -" * 200_000, "a" * 1_000_000 + "...", " - x" * 250_000]
-    start = time.perf_counter()
     norm = normalise(hostile)
-    assert time.perf_counter() - start < 5
-    assert len(norm.keys) == 3
+    keys = norm.keys.to_pylist()
+    assert keys[0] == "reuters" and keys[1] == "" and keys[2].startswith("x x x")
+    assert norm.cut_off.tolist() == [True, True, False]
 
 
 # --- exact level --------------------------------------------------------------------------------
@@ -149,10 +149,7 @@ def test_a_figure_dropped_stripped_or_cut_is_no_disagreement():
 
 
 def test_number_masks_read_figures_both_ways():
-    keys = pa.array(
-        ["season 7 episode 5", "s07e05", "4 5 years", "45 years", "june 13 14", "no figures", "", None],
-        type=pa.large_string(),
-    )
+    keys = ["season 7 episode 5", "s07e05", "4 5 years", "45 years", "june 13 14", "no figures", "", None]
     cut = np.array([False, False, False, False, True, False, False, False])
     m = number_masks(keys, cut)
     assert m.shape == (8, 2) and m.dtype == np.uint64
@@ -161,7 +158,7 @@ def test_number_masks_read_figures_both_ways():
     assert (m[4:] == 0).all()  # a cut-off key's trailing figure is dropped
     conflict = figures_conflict(m[[0, 2, 0]], m[[1, 3, 5]])
     assert conflict.tolist() == [False, False, False]
-    ep4 = number_masks(pa.array(["season 7 episode 4"], type=pa.large_string()))
+    ep4 = number_masks(["season 7 episode 4"])
     assert figures_conflict(m[[0]], ep4).tolist() == [True]
 
 
@@ -185,7 +182,7 @@ def test_representative_is_earliest_then_complete_then_longest():
         WIRE,
         WIRE.replace("'s", "s"),
     ]
-    # Same time: the complete, longest one wins, ties broken by position.
+    # Same time: the complete, longest one wins, ties broken by the smaller snippet id.
     fr = frame(texts, published=["2024-12-27T10:00Z"] * 4)
     out = run(texts, fr=fr)
     assert out.columns["representative"].tolist() == [True, False, False, False]

@@ -1,4 +1,4 @@
-"""Paraphrase level and story grouping of the dedup plugin (sentence embeddings).
+"""Fact and paraphrase levels and embedding story grouping of the dedup plugin (sentence embeddings).
 
 Tests marked ``embeddings`` need the extra (sentence-transformers + the bundled all-MiniLM-L6-v2)
 and are skipped cleanly without it; the model loads once per module.
@@ -6,16 +6,19 @@ and are skipped cleanly without it; the model loads once per module.
 
 from __future__ import annotations
 
+import json
 import sys
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from toolkit_dedup import embeddings
-from toolkit_dedup.core import DedupParams, dedup
+from toolkit_dedup.analysis import DedupParams, StoryParams, dedup, stories
 from toolkit_dedup.embeddings import MissingExtraError, cosine_pairs, register_encoder
-from toolkit_dedup.stories import StoryParams, average_linkage, neighbour_pairs, stories, word_vectors
+from toolkit_dedup.semantic import fact_scores
+from toolkit_dedup.stories import average_linkage, neighbour_pairs, word_vectors
 
 from toolkit import Context
 
@@ -137,7 +140,7 @@ def test_missing_extra_names_the_extra(monkeypatch):
 
 def test_stories_auto_falls_back_to_lexical_without_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "sentence_transformers", None)
-    out = stories(frame([*CREW, LIBRARY]), StoryParams(model="/no/such/model"), Context())
+    out = stories(frame([*CREW, LIBRARY]), StoryParams(method="auto", model="/no/such/model"), Context())
     assert set(out.tables["stories"]["method"]) == {"lexical"}
 
 
@@ -229,3 +232,62 @@ def test_word_vectors_weigh_rare_shared_names():
     assert sims[0, 1] > sims[0, 2] > sims[0, 3] == 0.0  # "beats" is rarer than "apple"
     assert not w[4].any()
     assert np.allclose(word_vectors(keys), w)  # stable hashing
+
+
+# --- the fact level ---------------------------------------------------------------------------------
+
+
+QUAKE = [
+    "The death toll from the earthquake in the north of the country rose to 69 on Sunday, officials said",
+    "Officials said on Sunday the number of people killed by the northern earthquake had risen to 69",
+    "Officials said on Sunday the number of people killed by the northern earthquake had risen to 72",
+]
+
+
+def test_fact_level_keeps_reports_with_different_figures_apart():
+    register_encoder("bow-fact", _bag_of_words)
+    params = DedupParams(level="fact", model="bow-fact", fact_threshold=0.3, fact_guard=0.3, fact_candidate=0.2)
+    out = dedup(frame(QUAKE), params, Context())
+    cid = out.columns["cluster_id"]
+    assert cid["p0"] == cid["p1"] != cid["p2"]  # 69 is not 72, whatever the wording
+    assert out.columns.loc["p0" if cid["p0"] != "c:p0" else "p1", "match"] == "fact"
+    assert set(out.tables["clusters"]["level"]) == {"fact"}
+    same = dedup(
+        frame(QUAKE),
+        DedupParams(
+            level="fact", model="bow-fact", figures=False, fact_threshold=0.3, fact_guard=0.3, fact_candidate=0.2
+        ),
+        Context(),
+    )
+    assert same.columns["cluster_id"].nunique() == 1  # without the figure rule they would join
+
+
+def test_fact_score_rewards_shared_words_and_penalises_disjoint_names():
+    cos = np.array([0.7, 0.7, 0.7])
+    words = frozenset({"quake", "toll", "rise"})
+    x = [(words, frozenset({"@japan"}))] * 3
+    y = [(words, frozenset({"@japan"})), (frozenset({"other"}), frozenset({"@japan"})), (words, frozenset({"@chile"}))]
+    shared, disjoint_words, disjoint_names = fact_scores(cos, x, y)
+    assert shared > disjoint_words and shared > disjoint_names and shared > 0.7
+
+
+@pytest.mark.embeddings
+def test_fact_level_on_the_seed_groups_the_death_reports_only(model):
+    seed = Path(__file__).resolve().parents[1] / "examples" / "seed" / "snippets.jsonl"
+    recs = [json.loads(line) for line in seed.read_text(encoding="utf-8").splitlines() if line.strip()]
+    fr = pd.DataFrame(
+        {"text": pd.array([r["text"] for r in recs], dtype="string")},
+        index=pd.Index([r["id"] for r in recs], dtype="string", name="snippet_id"),
+    )
+    cid = dedup(fr, DedupParams(level="fact"), Context()).columns["cluster_id"]
+    groups = sorted(sorted(g.index) for _, g in cid.groupby(cid) if len(g) > 1)
+    assert groups == [["s1", "s10", "s3", "s4", "s8"]]
+
+
+def test_device_auto_is_the_gpu_only_when_torch_sees_one(monkeypatch):
+    assert embeddings.resolve_device("cpu") == "cpu"
+    torch = pytest.importorskip("torch")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert embeddings.resolve_device("auto") == "cuda"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert embeddings.resolve_device("auto") == "cpu"

@@ -23,7 +23,7 @@ from toolkit_figures import (
 )
 
 import toolkit
-from toolkit import Context
+from toolkit import AnalysisSpec, Context
 from toolkit.testing import check_analysis, run_analysis, sample_frame
 
 pytestmark = pytest.mark.filterwarnings("ignore::toolkit.SnippetInputWarning")
@@ -35,7 +35,7 @@ CONTRACT = [
 
 
 def specs():
-    out = []
+    out: list[AnalysisSpec] = []
     register_analyses(out.append)
     return {s.name: s for s in out}
 
@@ -71,7 +71,19 @@ def test_both_analyses_pass_the_plugin_conformance_kit():
     _, tables = run_analysis(s["figures"], sample_frame())
     check_analysis(s["figure_comparison"], tables={"figures": tables["figures"]})
     assert s["figures"].uses == ("attribution",) and s["figures"].scope == "row"
-    assert s["figure_comparison"].requires == ("table:figures",) and s["figure_comparison"].scope == "collection"
+    assert s["figure_comparison"].requires_tables == ("figures",) and s["figure_comparison"].scope == "collection"
+    assert "stories" in s["figure_comparison"].uses
+
+
+def test_figures_declares_its_highlight_and_every_column_has_a_meaning():
+    from toolkit_figures import COMPARISON_DOCS, FIGURES_DOCS
+
+    (hl,) = specs()["figures"].highlights
+    assert (hl.table, hl.start, hl.end, hl.label) == ("figures", "start", "end", "figure")
+    row = {"value": 15000.0, "unit": None, "counted": "troops", "qualifier": "at_most"}
+    assert hl.tooltip is not None and hl.tooltip(row) == "figure: 15000.0 troops (at_most)"
+    assert set(FIGURES_DOCS) == set(FIGURES_COLUMNS) and set(COMPARISON_DOCS) == set(COMPARISON_COLUMNS)
+    assert all(meaning.strip() for meaning in (*FIGURES_DOCS.values(), *COMPARISON_DOCS.values()))
 
 
 def test_run_through_the_pipeline_gives_ids_spans_and_dtypes():
@@ -210,14 +222,14 @@ def test_currency_codes_belong_to_the_nearest_number():
     assert [(f["text"], f["value"], f["unit"]) for f in figs] == [("3", 3, None), ("USD50", 50, "USD")]
 
 
-def test_vague_quantities_are_ranges():
+def test_vague_quantities_have_no_value_and_their_own_qualifier():
     f = one("Hundreds of people fled the town.")
-    assert (f["text"], f["value"], f["low"], f["high"], f["qualifier"]) == ("Hundreds of", None, 200, 999, "range")
+    assert (f["text"], f["value"], f["low"], f["high"], f["qualifier"]) == ("Hundreds of", None, None, None, "vague")
     assert f["counted"] == "people"
     f = one("Tens of thousands of protesters marched.")
-    assert (f["low"], f["high"], f["counted"]) == (20000, 99999, "protesters")
+    assert (f["text"], f["qualifier"], f["counted"]) == ("Tens of thousands of", "vague", "protesters")
     f = one("Several hundred homes were flooded.")
-    assert (f["low"], f["high"], f["counted"]) == (300, 900, "homes")
+    assert (f["value"], f["qualifier"], f["counted"]) == (None, "vague", "homes")
 
 
 # --- ranges and qualifiers ---------------------------------------------------------------------
@@ -327,7 +339,9 @@ def test_counted_noun_before_of():
 
 
 def test_no_counted_noun_when_none_follows():
-    assert one("The toll rose to 42, officials said.")["counted"] is None
+    assert one("Officials said 42, not more.")["counted"] is None
+    # the subject of a verb of level before the number is counted (issue 15)
+    assert one("The toll rose to 42, officials said.")["counted"] == "toll"
 
 
 @pytest.mark.parametrize(
@@ -362,12 +376,13 @@ def test_counted_noun_phrase_after_a_premodifying_figure(text, counted):
         "Analysts expect the $5 billion to be repaid.",  # a preposition first
         "Shares fell another 2% Monday after the warning.",  # a weekday is not the thing counted
         "The storm left a trench about ten miles long.",  # a measure described, not a pre-modifier
-        "Inflation hit 3% in November.",
         "Donors pledged $4bn, officials said.",
     ],
 )
 def test_no_counted_noun_phrase_after_money_a_share_or_a_measure(text):
     assert one(text)["counted"] is None
+    # (the subject before "hit" is: "Inflation hit 3% in November" counts inflation, issue 15)
+    assert one("Inflation hit 3% in November.")["counted"] == "Inflation"
 
 
 def test_a_premodifying_figure_groups_with_the_same_thing_counted_after_of():
@@ -494,7 +509,7 @@ def test_figure_comparison_groups_by_counted_head_and_flags_conflicts():
     figs["speaker_canonical"] = pd.array(["NIS", "Ukraine", None, None], dtype="string")
     out = compare_figures(f, ComparisonParams(), Context(tables={"figures": figs})).tables["figure_comparison"]
     assert list(out.columns) == list(COMPARISON_COLUMNS)
-    assert set(out["topic"]) == {"troop"}
+    assert set(out["topic"]) == {"soldier"}  # troops, by meaning (they group with soldiers)
     by = out.set_index("snippet_id")
     assert by.loc["a", "conflict"] and by.loc["b", "conflict"] and by.loc["c", "conflict"]
     assert by.loc["a", "conflicts_with"] == ["b:f1"] and by.loc["a", "n_conflicts"] == 1
@@ -509,7 +524,7 @@ def test_figure_comparison_lists_at_most_max_listed_conflicts_nearest_first():
     figs = extract_figures(f, FiguresParams(), Context()).tables["figures"]
     out = compare_figures(f, ComparisonParams(max_listed=3), Context(tables={"figures": figs}))
     comp = out.tables["figure_comparison"].set_index("figure_id")
-    assert len(comp) == n and set(comp["topic"]) == {"people"}
+    assert len(comp) == n and set(comp["topic"]) == {"evacuated"}  # people, by the event word after them
     assert comp.loc["s10:f1", "n_conflicts"] == n - 1
     assert comp.loc["s10:f1", "conflicts_with"] == ["s9:f1", "s8:f1", "s7:f1"]
     assert comp.loc["s0:f1", "conflicts_with"] == ["s1:f1", "s2:f1", "s3:f1"]
@@ -605,11 +620,23 @@ def test_never_crashes_on_arbitrary_text(text):
         "minus 1 ",
     ],
 )
+@pytest.mark.slow
 def test_linear_time_on_one_megabyte_of_hostile_input(unit):
-    text = unit * (1_000_000 // len(unit))
-    t0 = time.perf_counter()
-    figures_from_text(text)
-    assert time.perf_counter() - t0 < 2.0 * (3 if unit in ("one ", "hundreds of ", "$1 ", "1% ", "1 ") else 1)
+    """Linear time: ten times the text costs about ten times the CPU (a square term would cost a
+    hundred times); every candidate is read now (no cap), so 100 KB stands in for the old megabyte.
+    A ratio within one run, not a wall-clock limit; timings belong in benchmarks/."""
+
+    def cost(size: int) -> float:
+        text = unit * (size // len(unit))
+        best = float("inf")
+        for _ in range(3):
+            t0 = time.process_time()
+            figures_from_text(text)
+            best = min(best, time.process_time() - t0)
+        return best
+
+    small, large = cost(10_000), cost(100_000)
+    assert large < 25 * max(small, 2e-3)
 
 
 @pytest.mark.parametrize(

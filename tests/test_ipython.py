@@ -141,3 +141,15 @@ def test_unload_removes_magic_and_display(ip):
     assert "snippet frame" not in ip.display_formatter.formatters["text/html"](ip.user_ns["df"])
     ip.run_line_magic("load_ext", "toolkit")
     assert "snippets" in ip.magics_manager.magics["line"]
+
+
+def test_report_from_the_magic(ip, tmp_path):
+    out = tmp_path / "report.html"
+    report = ip.run_line_magic("snippets", f"report df -a word_count,explode --out {out} --title Two")
+    assert isinstance(report, toolkit.Report) and report.n_snippets == 2
+    assert any(note.startswith("explode failed") for note in report.notes)
+    page = out.read_text(encoding="utf-8")
+    assert "<title>Two</title>" in page and "&lt;script&gt;x()&lt;/script&gt;" in page and "<script>" not in page
+    ip.run_line_magic("snippets", "run df -a word_count --as res")
+    shown = ip.display_formatter.format(ip.run_line_magic("snippets", "report res"))[0]
+    assert "class='stk-report'" in shown["text/html"] and "2 snippets from 2 outlets" in shown["text/html"]

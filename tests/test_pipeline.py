@@ -51,12 +51,13 @@ WORDS = AnalysisSpec("words", words, tables={"words": {"snippet_id": "string", "
 TAGGED = AnalysisSpec(
     "tagged",
     tagged_words,
-    requires=("tag", "table:words"),
+    requires=("tag",),
+    requires_tables=("words",),
     tables={"tagged": {"snippet_id": "string", "word": "string", "tag": "string"}},
     scope="collection",
 )
 BOOM = AnalysisSpec("boom", boom, tables={"boomed": {"snippet_id": "string"}})
-AFTER_BOOM = AnalysisSpec("after_boom", words, requires=("table:boomed",), tables={"words": WORDS.tables["words"]})
+AFTER_BOOM = AnalysisSpec("after_boom", words, requires_tables=("boomed",), tables={"words": WORDS.tables["words"]})
 
 
 class Plugin:
@@ -239,3 +240,147 @@ def test_run_accepts_a_plain_list_and_comma_string(registry):
 def test_no_analyses_is_an_error():
     with pytest.raises(PipelineValidationError, match="no analyses"):
         toolkit.run(["x"], [], registry=PluginRegistry(entry_points=False))
+
+
+def test_old_spellings_are_still_accepted():
+    old = AnalysisSpec("old", words, requires=("text", "table:words"), default=False, tables={})
+    assert old.requires == ("text",) and old.requires_tables == ("words",)
+    assert old.run_by_default is False and old.default is None
+    assert old.required_tables() == ("words",) and old.required_columns() == ("text",)
+    new = AnalysisSpec("new", words, requires_tables=("words",), run_by_default=False)
+    assert (new.requires, new.requires_tables, new.run_by_default) == (("text",), ("words",), False)
+
+
+def test_run_by_default_decides_what_runs_when_nothing_is_named(frame):
+    off = AnalysisSpec("off", boom, run_by_default=False)
+    legacy_off = AnalysisSpec("legacy_off", boom, default=False)
+
+    class Plugin3:
+        @toolkit.hookimpl
+        def register_analyses(self, register):
+            for spec in (TAG, off, legacy_off):
+                register(spec)
+
+    registry = PluginRegistry(entry_points=False)
+    registry.register(Plugin3(), name="p3")
+    assert [r.analysis for r in toolkit.run(frame, registry=registry).records] == ["tag"]
+
+
+def test_old_table_requirement_orders_and_validates_like_the_new_one(frame):
+    legacy = AnalysisSpec(
+        "legacy_tagged", tagged_words, requires=("tag", "table:words"), tables={"tagged": TAGGED.tables["tagged"]}
+    )
+    pipeline = toolkit.Pipeline([legacy, WORDS, TAG])
+    assert [s.name for s in pipeline.ordered()] == ["words", "tag", "legacy_tagged"]
+    assert len(pipeline.run(frame)["tagged"]) == 4
+    with pytest.raises(PipelineValidationError, match="requires table 'words'"):
+        toolkit.Pipeline([legacy, TAG]).validate()
+
+
+def test_two_analyses_declaring_the_same_table_are_refused_naming_both(frame):
+    fake = AnalysisSpec(
+        "fake_words",
+        lambda f, p, c: Output(tables={"words": pd.DataFrame({"snippet_id": ["s1"]})}),
+        tables=WORDS.tables,
+    )
+
+    class Faker:
+        @toolkit.hookimpl
+        def register_analyses(self, register):
+            register(fake)
+
+    one, two = PluginRegistry(entry_points=False), PluginRegistry(entry_points=False)
+    one.register(Plugin(), name="testplugin")
+    two.register(Faker(), name="faker")
+    steps = [
+        toolkit.Pipeline(["words"], registry=one).steps[0],
+        toolkit.Pipeline(["fake_words"], registry=two).steps[0],
+    ]
+    with pytest.raises(
+        PipelineValidationError,
+        match=r"table 'words' is declared by analysis 'words' \(plugin 'testplugin'\) and by analysis "
+        r"'fake_words' \(plugin 'faker'\)",
+    ):
+        toolkit.Pipeline(steps).run(frame)
+
+
+def test_two_analyses_declaring_the_same_column_are_refused(frame):
+    other_tag = AnalysisSpec("other_tag", tag, TagParams, columns={"tag": "string"})
+    with pytest.raises(PipelineValidationError, match="column 'tag' is declared by analysis 'tag'"):
+        toolkit.Pipeline([TAG, other_tag]).validate()
+
+
+def exits(frame, params, context):
+    import sys
+
+    sys.exit(0)
+
+
+def test_a_plugin_calling_sys_exit_is_an_analysis_error(registry, frame):
+    spec = AnalysisSpec("exits", exits, tables={"exited": {"snippet_id": "string"}})
+    with pytest.raises(AnalysisError, match=r"analysis 'exits' \(plugin '\(unregistered\)'\) failed: SystemExit: 0"):
+        toolkit.Pipeline([spec]).run(frame)
+    result = toolkit.Pipeline([spec, TAG]).run(frame, on_error="continue")
+    assert [(r.analysis, r.status) for r in result.records] == [("exits", "failed"), ("tag", "ok")]
+    assert "SystemExit" in result.records[0].error
+
+
+def test_keyboard_interrupt_is_not_swallowed(frame):
+    def interrupted(frame, params, context):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        toolkit.Pipeline([AnalysisSpec("ctrl_c", interrupted)]).run(frame, on_error="continue")
+
+
+def test_an_analysis_cannot_change_another_analysis_published_table(frame):
+    def vandal(frame, params, context):
+        table = context.tables["words"]
+        table["word"] = "VANDALISED"
+        table.loc[0, "snippet_id"] = "s2"
+        with pytest.raises(TypeError):
+            context.tables["words"] = table  # the mapping itself is read-only
+        return Output()
+
+    result = toolkit.Pipeline([WORDS, AnalysisSpec("vandal", vandal, requires_tables=("words",))]).run(frame)
+    assert result["words"]["word"].tolist() == ["a", "long", "snippet", "hi"]
+    assert result["words"]["snippet_id"].tolist() == ["s1", "s1", "s1", "s2"]
+
+
+def test_output_contract_error_names_the_plugin(registry, frame):
+    bad = AnalysisSpec("bad", lambda f, p, c: "nope", columns={"x": "string"})
+
+    class BadPlugin:
+        @toolkit.hookimpl
+        def register_analyses(self, register):
+            register(bad)
+
+    reg = PluginRegistry(entry_points=False)
+    reg.register(BadPlugin(), name="badplugin")
+    with pytest.raises(OutputContractError, match=r"analysis 'bad' \(plugin 'badplugin'\) returned str"):
+        toolkit.run(frame, ["bad"], registry=reg)
+
+
+EXITING_PLUGIN = """
+import sys
+from toolkit import AnalysisSpec, hookimpl
+
+def leave(frame, params, context):
+    sys.exit(0)
+
+@hookimpl
+def register_analyses(register):
+    register(AnalysisSpec(name="leaver", func=leave, columns={"left": "boolean"}))
+"""
+
+
+def test_snippets_run_with_a_plugin_calling_sys_exit_fails_loudly_or_keeps_going(fake_dists, tmp_path, capsys):
+    from toolkit.cli import main
+
+    fake_dists({"toolkit-leaver": ("leaver", "tk_leaver", EXITING_PLUGIN)})
+    source = tmp_path / "in.txt"
+    source.write_text("Police said 40 people were hurt.\nNothing here.\n", encoding="utf-8")
+    assert main(["run", str(source), "-a", "leaver,figures", "-q", "-o", str(tmp_path / "a")]) == 1
+    assert "analysis 'leaver' (plugin 'leaver') failed: SystemExit: 0" in capsys.readouterr().err
+    assert main(["run", str(source), "-a", "leaver,figures", "-q", "--keep-going", "-o", str(tmp_path / "b")]) == 1
+    assert (tmp_path / "b" / "figures.parquet").exists()

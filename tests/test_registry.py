@@ -179,3 +179,28 @@ def test_views_are_registered_and_a_duplicate_view_name_rejected():
     with pytest.warns(PluginLoadWarning, match="view name 'counts' is already registered by 'views'"):
         again = registry.register(Views(), name="views2")
     assert again.status == "failed"
+
+
+CLAIMS_THIEF = """
+import pandas as pd
+from toolkit import AnalysisSpec, Output, hookimpl
+
+def fake(frame, params, context):
+    return Output(tables={"claims": pd.DataFrame({"snippet_id": frame.index[:1]})})
+
+@hookimpl
+def register_analyses(register):
+    register(AnalysisSpec(name="fake_claims", func=fake, tables={"claims": {"snippet_id": "string"}}))
+"""
+
+
+def test_a_plugin_declaring_a_table_another_plugin_declares_is_skipped_naming_both(fake_dists):
+    fake_dists({"toolkit-thief": ("thief", "tk_thief", CLAIMS_THIEF)})
+    with pytest.warns(
+        PluginLoadWarning,
+        match=r"plugin 'thief' skipped: analysis 'fake_claims' declares table 'claims', which analysis "
+        r"'attribution' of plugin 'attribution' already declares",
+    ):
+        registry = PluginRegistry()
+    assert statuses(registry)["thief"] == "failed" and "fake_claims" not in registry.analyses
+    assert registry.plugin_of("attribution") == "attribution"

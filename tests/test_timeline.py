@@ -1,9 +1,10 @@
 """The timeline plugin: each family of expressions, tense rules, missing references, exclusions,
-bad input, the tables' contract, and linear time on hostile input."""
+bad input and the tables' contract. Growth on hostile input (no clock) is in test_timeline_growth.py,
+issue 15's families in test_timeline_families.py, the plugin's shape and events in test_timeline_template.py."""
 
 from __future__ import annotations
 
-import time
+import itertools
 from datetime import date
 
 import pandas as pd
@@ -37,7 +38,8 @@ PIECES_SCAN = [" ", ", ", ". ", "(", "'", "-", "/", ":", "1", "7", "26", "2024",
                "Dec.", "Sept", "Friday", "Sun", "last", "week", "ago", "early", "mid", "quarter", "first", "now",
                "today", "a.m.", "GMT", "noon", "at", "spring", "Christmas", "three", "days", "1990s", "'90s", "Q3",
                "fiscal", "right", "these", "recently", "end-", "3rd", "on the", "postponed", "to", "9/11",
-               "earlier", "later", "day", "ahead of", "deadline", "and"]  # fmt: skip
+               "earlier", "later", "day", "ahead of", "deadline", "and", "that", "same", "morning", "following",
+               "THE", "Olympics", "World Cup", "10000", "by", "Euro"]  # fmt: skip
 
 
 def frame(rows: list[dict]) -> pd.DataFrame:
@@ -821,7 +823,7 @@ def test_events_ordered_by_date_with_sources_and_speakers():
     assert friday["speakers"] == ["NIS"]
 
 
-def test_events_by_story_split_a_date_by_dedup_cluster():
+def test_events_by_cluster_split_a_date_by_dedup_cluster():
     rows = [
         {"snippet_id": "a", "text": "A dam burst on Friday.", "cluster_id": "c1"},
         {"snippet_id": "b", "text": "The dam burst on Friday, officials said.", "cluster_id": "c1"},
@@ -829,17 +831,18 @@ def test_events_by_story_split_a_date_by_dedup_cluster():
     ]
     f = frame(rows)
     by_date = extract_timeline(f, TimelineParams(reference_date="2024-12-27"), Context()).tables["events"]
-    assert by_date["event_id"].tolist() == ["2024-12-27"]
+    assert by_date["event_id"].tolist() == ["2024-12-27"]  # no story_id column: one story
     assert by_date["n_snippets"].tolist() == [3]
-    by_story = extract_timeline(f, TimelineParams(reference_date="2024-12-27", events_by="story"), Context())
-    ev = by_story.tables["events"]
+    by_cluster = extract_timeline(f, TimelineParams(reference_date="2024-12-27", events_by="cluster"), Context())
+    ev = by_cluster.tables["events"]
     assert ev["event_id"].tolist() == ["2024-12-27@c1", "2024-12-27@c2"]
     assert ev["snippet_ids"].tolist() == [["a", "b"], ["c"]]
+    assert ev["cluster_id"].tolist() == ["c1", "c2"]
 
 
-def test_declares_it_reads_attribution():
+def test_declares_it_reads_stories_and_attribution():
     spec = toolkit.default_registry().analysis("timeline")
-    assert "attribution" in spec.uses
+    assert {"stories", "attribution", "dedup"} <= set(spec.uses)
     assert set(spec.tables) == {"timeline", "events"}
 
 
@@ -888,34 +891,28 @@ PIECES = [
     " early ",
     " the past ",
     " days",
+    " that ",
+    " same ",
+    " morning",
+    " year",
+    " Olympics",
+    " 10000",
+    " by ",
+    " highest ",
+    " Thursday morning, ",
+    " attacks",
+    "'",
 ]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
 def test_never_crashes_and_spans_slice_back(text):
     for ref in (FRIDAY, None):
         ex = Extractor(grammar(), Options(vague=True))
-        for m in ex.extract(text, ref):
+        found = ex.extract(text, ref)
+        for m in found:
             assert 0 <= m.start < m.end <= len(text)
             assert text[m.start : m.end].strip()
-
-
-@pytest.mark.parametrize(
-    "unit",
-    ["1", "May ", "12/12/", "in the past ", "'9", "Friday, Dec. ", "a" * 50 + " ", "postponed the vote to ",
-     "2024 ", "Monday and ", "9 p.m. (", "a year earlier "],
-)  # fmt: skip
-def test_linear_time_on_hostile_input(unit):
-    """1 MB of one repeated unit: no regex backtracks (time grows like the text, not its square)."""
-    ex = Extractor(grammar(), Options())
-
-    def seconds(size: int) -> float:
-        text = (unit * (size // len(unit) + 1))[:size]
-        t0 = time.perf_counter()
-        ex.extract(text, FRIDAY)
-        return time.perf_counter() - t0
-
-    small, big = seconds(100_000), seconds(1_000_000)
-    assert big < 10.0
-    assert big < 25 * small + 0.5  # linear: ~10x; quadratic would be ~100x
+        for a, b in itertools.pairwise(found):
+            assert a.end <= b.start, (text[a.start : a.end], text[b.start : b.end])  # in order, never overlapping

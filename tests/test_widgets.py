@@ -25,6 +25,7 @@ from toolkit_attribution.schema import CLAIMS_COLUMNS
 import toolkit
 from toolkit import AnalysisSpec, Output, ViewSpec, hookimpl
 from toolkit.errors import ConfigError
+from toolkit.specs import Highlight
 from toolkit.widgets import Workbench, highlight_snippets, highlight_text, render_view, table_widget
 
 pytestmark = pytest.mark.filterwarnings("ignore::toolkit.SnippetInputWarning")
@@ -230,6 +231,27 @@ def chatty(frame, params, context):
     return Output()
 
 
+def _quote_tip(row):
+    return f"{row.get('kind') or 'claim'} by {row.get('speaker_canonical')}"
+
+
+FAKE_HIGHLIGHTS = {
+    "attribution": (
+        Highlight("claims", "content_start", "content_end", "quote", "#fff8c5", _quote_tip),
+        Highlight(
+            "claims",
+            "speaker_start",
+            "speaker_end",
+            "speaker",
+            "#ddf4ff",
+            lambda r: f"speaker: {r['speaker_canonical']}",
+        ),
+    ),
+    "figures": (Highlight("figures", "start", "end", "figure", "#dafbe1"),),
+    "timeline": (Highlight("timeline", "start", "end", "date", "#fbefff", lambda r: f"date: {r['value']}"),),
+}
+
+
 class FakePlugins:
     @hookimpl
     def register_analyses(self, register):
@@ -263,6 +285,7 @@ class FakePlugins:
                     "claims": {"claim_id": "string", "snippet_id": "string"},
                     "speakers": {"speaker_canonical": "string", "snippet_id": "string"},
                 },
+                highlights=FAKE_HIGHLIGHTS["attribution"],
             )
         )
         register(
@@ -271,6 +294,7 @@ class FakePlugins:
                 fake_figures,
                 uses=("attribution",),
                 tables={"figures": {"figure_id": "string", "snippet_id": "string", "value": "Float64"}},
+                highlights=FAKE_HIGHLIGHTS["figures"],
             )
         )
         register(
@@ -280,6 +304,7 @@ class FakePlugins:
                 tables={
                     "timeline": {"mention_id": "string", "snippet_id": "string", "date_start": "datetime64[ns, UTC]"}
                 },
+                highlights=FAKE_HIGHLIGHTS["timeline"],
             )
         )
 
@@ -401,6 +426,7 @@ def test_click_run_gives_a_result_and_tabs(wb):
     assert wb.progress.value == 1.0 and "run 1 done: 4 ok" in wb.status.value
     assert wb.error_box.children == ()
     assert wb.tab_titles == [
+        "Report",
         "Summary",
         "Highlights",
         "Clusters",
@@ -516,6 +542,15 @@ def test_tabs_are_built_when_selected(ran):
     assert "Ana Ruiz" in content.value and "fire service" in content.value
 
 
+def test_the_report_is_the_first_tab(ran):
+    assert ran.tab_titles[0] == "Report" and ran._tab_built[0]
+    page = ran.tab("Report").value
+    assert "class='stk-report'" in page and "Same-fact reports" in page and "Who says what" in page
+    assert "&lt;script&gt;" in page and "<script>" not in page
+    assert "Daily &lt;b&gt;Bugle&lt;/b&gt;" in page
+    assert "<span class='stk-speaker' title='speaker: Ana Ruiz'>Fire Chief Ana Ruiz</span>" in page
+
+
 def test_highlight_view_filters(ran):
     browser = ran.tab("Highlights")
     assert browser.page.value.count("class='stk-snippet'") == 3
@@ -560,9 +595,11 @@ def test_timeline_view_is_a_vegalite_chart(ran):
     json.dumps(spec)
     rows = spec["data"]["values"]
     assert len(rows) == 3
-    assert {r["lane"] for r in rows} == {"Daily <b>Bugle</b>", "Metro News", "Coast Radio"}
+    # events on the y axis (labelled with what happened, told apart by their dates), not snippet ids
+    assert {r["lane"] for r in rows} == {"evacuation (2024-03-03)", "evacuation (2024-03-04)"}
+    assert {r["source"] for r in rows} == {"Daily <b>Bugle</b>", "Metro News", "Coast Radio"}
     assert {r["event"] for r in rows} == {"evacuation"}
-    assert spec["layer"][1]["encoding"]["tooltip"][4]["field"] == "source"
+    assert "source" in [t["field"] for t in spec["layer"][1]["encoding"]["tooltip"]]
 
 
 def test_third_party_views_and_a_broken_view(ran):
@@ -706,3 +743,35 @@ def test_timeline_spec_validates_against_the_vegalite_schema(registry):
     spec = chart.to_dict()  # validates against the Vega-Lite schema
     assert len(spec["layer"]) == 2
     assert [len(rows) for rows in spec["datasets"].values()] == [3]
+
+
+def test_the_core_highlight_view_names_no_builtin_table():
+    """Issue 13.3: what to highlight comes from the specs' ``highlights``, never from the core's code."""
+    import toolkit.widgets
+
+    root = Path(toolkit.widgets.__file__).parent
+    for name in ("highlight.py", "views.py", "workbench.py"):
+        source = (root / name).read_text(encoding="utf-8")
+        for word in ("claims", "figures", "timeline", "speaker_canonical", "counted", "content_start"):
+            assert f'"{word}"' not in source and f"'{word}'" not in source, f"{name} names {word!r}"
+
+
+def test_a_plugin_declared_highlight_is_shown_with_its_colour():
+    class Marks:
+        @hookimpl
+        def register_analyses(self, register):
+            def mark(frame, params, context):
+                rows = [(sid, 0, 3) for sid, text in frame["text"].dropna().items() if len(text) >= 3]
+                table = pd.DataFrame(rows, columns=["snippet_id", "a", "b"])
+                return Output(tables={"marks": table})
+
+            hl = Highlight("marks", "a", "b", "my mark!", "#123456", lambda row: f"<{row['snippet_id']}>")
+            register(AnalysisSpec("marks", mark, tables={"marks": {"snippet_id": "string"}}, highlights=(hl,)))
+
+    reg = toolkit.PluginRegistry(entry_points=False)
+    reg.register(Marks(), name="marks")
+    result = toolkit.run(make_frame(), ["marks"], registry=reg)
+    page = render_view(result, "snippets", reg)._repr_html_()
+    assert "<span class='stk-my-mark-' title='&lt;a1&gt;'>Off</span>" in page
+    assert ".stk-my-mark-{border-bottom:2px solid #123456" in page  # a dark colour underlines
+    assert "<span class='stk-my-mark-'>my mark!</span>" in page  # the legend

@@ -35,8 +35,10 @@ from toolkit.registry import (
     list_plugins,
     reset_registry,
 )
+from toolkit.report import Report, report  # the story report (toolkit/report/)
 from toolkit.result import Result, StepRecord
 from toolkit.specs import AnalysisSpec, Context, NoParams, Output, ReaderSpec, ViewSpec
+from toolkit.storage import ResultReadError, ResultWriteWarning
 
 __version__ = "0.1.0"
 
@@ -82,7 +84,10 @@ __all__ = [
     "PluginRegistry",
     "ProgressEvent",
     "ReaderSpec",
+    "Report",
     "Result",
+    "ResultReadError",
+    "ResultWriteWarning",
     "SnippetInputError",
     "SnippetInputWarning",
     "SpecError",
@@ -99,6 +104,7 @@ __all__ = [
     "list_analyses",
     "list_plugins",
     "read_snippets",
+    "report",
     "reset_registry",
     "run",
     "run_dask",

@@ -11,10 +11,14 @@ import json
 import sys
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from toolkit.errors import ToolkitError
+from toolkit.report.cli import add_parser as add_report_parser
+from toolkit.report.cli import cmd_report
 from toolkit.schema import OUTPUT_FORMATS
+from toolkit.storage import check_target
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="run analyses on a snippet file and write every table to a directory")
-    run.add_argument("input", help="a .txt (a snippet a line), .csv, .jsonl, .json or .parquet file")
+    run.add_argument("input", help="a .txt (a snippet a line), .csv, .jsonl, .json or .parquet file (or .gz of one)")
     run.add_argument("--analyses", "-a", help="comma-separated analyses (default: every installed default one)")
     run.add_argument(
         "--set",
@@ -36,6 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", "-o", required=True, help="output directory (created)")
     run.add_argument("--format", "-f", default="parquet", choices=OUTPUT_FORMATS)
     run.add_argument("--input-format", help="read INPUT as this format (e.g. jsonl) whatever its suffix")
+    run.add_argument("--encoding", help="INPUT's encoding (default: UTF-8, or what a byte-order mark says)")
+    run.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="write into --out even if it holds files that are not a previous output (they are left alone)",
+    )
     for column in ("text", "id", "source", "url", "published-at", "title"):
         run.add_argument(f"--{column}-column", help=f"name of the input column holding the {column.replace('-', ' ')}")
     run.add_argument(
@@ -44,6 +54,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="record a failing analysis, skip what depends on it and keep the rest",
     )
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
+    run.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes for the per-snippet work (default 1; the tables are the same for any N)",
+    )
+
+    add_report_parser(sub)  # `snippets report`: toolkit/report/cli.py
 
     plugins = sub.add_parser("plugins", help="list installed plugins and their analyses")
     plugins.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -73,9 +92,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         if getattr(args, f"{name}_column")
     }
     config = parse_settings(args.settings)
+    check_target(Path(args.out), args.overwrite)  # before the run, not after it: never lose a finished run
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        frame = toolkit.read_snippets(args.input, format=args.input_format, **options)
+        frame = toolkit.read_snippets(args.input, format=args.input_format, encoding=args.encoding, **options)
     for w in caught:
         print(f"snippets: warning: {w.message}", file=sys.stderr)
     analyses = [a.strip() for a in args.analyses.split(",") if a.strip()] if args.analyses else None
@@ -87,11 +107,16 @@ def cmd_run(args: argparse.Namespace) -> int:
             config=config,
             on_error="continue" if args.keep_going else "raise",
             progress=progress,
+            workers=args.workers,
         )
     finally:
         if progress is not None:
             progress.close()
-    out = result.to_dir(args.out, format=args.format)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = result.to_dir(args.out, format=args.format, overwrite=args.overwrite)
+    for w in caught:
+        print(f"snippets: warning: {w.message}", file=sys.stderr)
     if not args.quiet:
         for r in result.records:
             rows = ", ".join(f"{k}: {v} rows" for k, v in r.rows_out.items())
@@ -158,6 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             return cmd_run(args)
+        if args.command == "report":
+            return cmd_report(args)
         return cmd_plugins(args)
     except (ToolkitError, OSError) as exc:
         if args.debug:

@@ -24,7 +24,11 @@ class PluginError(ToolkitError):
 
     def __init__(self, plugin: str, message: str):
         self.plugin = plugin
+        self.message = message
         super().__init__(f"plugin {plugin!r}: {message}")
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:  # pickles across processes (workers=N, Dask)
+        return type(self), (self.plugin, self.message)
 
 
 class SpecError(ToolkitError, ValueError):
@@ -50,6 +54,9 @@ class AnalysisError(ToolkitError):
         self.plugin = plugin
         self.cause = cause
         super().__init__(f"analysis {analysis!r} (plugin {plugin!r}) failed: {type(cause).__name__}: {cause}")
+
+    def __reduce__(self) -> tuple[type, tuple[str, str, BaseException]]:  # pickles across processes
+        return type(self), (self.analysis, self.plugin, self.cause)
 
 
 class OutputContractError(ToolkitError, ValueError):

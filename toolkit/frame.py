@@ -7,15 +7,21 @@ Decisions on bad input (README "Bad input" lists them for users):
 - empty or blank text: kept; analyses find nothing in it (no warning, it is valid input);
 - numbers or booleans as text: converted with ``str`` and counted in a warning; lists, dicts and
   other objects: :class:`SnippetInputError` naming the first offending id;
-- duplicate or missing ids: :class:`SnippetInputError` listing a few of them;
+- ids are kept exactly as given (``" a "`` stays ``" a "``, with a warning; ``2`` becomes ``"2"``);
+  duplicate, missing or blank ids: :class:`SnippetInputError` listing a few of them;
+- no user column is dropped: only the column used as the id becomes the index; a column that a
+  renamed one would replace (``text`` when ``text="body"``) is kept as ``text_original``, with a warning;
+- a lone surrogate in a string (half of a UTF-16 pair, e.g. a cut emoji: it cannot be written as
+  UTF-8) is replaced by U+FFFD and counted in a warning;
 - unparseable dates: ``NaT``, counted in a warning; naive dates are taken as UTC (counted too);
 - every row given comes out: nothing is dropped here.
 """
 
 from __future__ import annotations
 
+import re
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -25,6 +31,8 @@ import pyarrow.compute as pc
 
 from toolkit.errors import SnippetInputError
 from toolkit.schema import ID_CANDIDATES, INDEX, SNIPPET_COLUMNS
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class SnippetInputWarning(UserWarning):
@@ -48,20 +56,24 @@ def snippet_frame(
     title when they are not called that already. Without ids, rows are numbered ``s1``, ``s2``, ...
     in input order, so the same input always gets the same ids. The user's other columns are kept.
     """
-    df = _as_dataframe(data)
+    repaired = [0]  # lone surrogates replaced, over every column
+    df = _as_dataframe(data, repaired)
     renames = {"text": text, "source": source, "url": url, "published_at": published_at, "title": title}
     df = _rename_columns(df, {k: v for k, v in renames.items() if v})
     if "text" not in df.columns:
         found = ", ".join(map(str, df.columns)) or "none"
         raise SnippetInputError(f"no 'text' column (columns found: {found}); name it with text=...")
-    ids = _snippet_ids(df, id, id_prefix)
-    df = df.drop(columns=[c for c in (id, *ID_CANDIDATES) if c and c in df.columns and c != "text"])
+    ids, id_column = _snippet_ids(df, id, id_prefix, repaired)
+    if id_column is not None and id_column != "text":
+        df = df.drop(columns=[id_column])
+    if INDEX in df.columns:  # a user's snippet_id column beside the id named with id=...
+        df = _rename_columns(df, {INDEX: INDEX}, clash=INDEX)
     df.index = pd.Index(ids, name=INDEX, dtype="string")
     # Columns are collected as arrays and put together once: assigning Series one by one would
     # align each on the index (a hash join per column, most of the cost at a million rows).
-    columns: dict[str, Any] = {"text": _text_column(df["text"], df.index).array}
+    columns: dict[str, Any] = {"text": _text_column(df["text"], df.index, repaired).array}
     for column in ("source", "url", "title"):
-        values = _string_column(df[column]) if column in df.columns else _missing(len(df), "string")
+        values = _string_column(df[column], repaired) if column in df.columns else _missing(len(df), "string")
         columns[column] = values.array
     if "published_at" in df.columns:
         columns["published_at"] = parse_timestamps(df["published_at"]).array
@@ -70,8 +82,14 @@ def snippet_frame(
     out = pd.DataFrame({c: columns[c] for c in SNIPPET_COLUMNS}, index=df.index)
     extra = [c for c in df.columns if c not in SNIPPET_COLUMNS]
     if extra:
-        out = pd.concat([out, df[extra]], axis=1)
+        out = pd.concat([out, _without_surrogates(df[extra], repaired)], axis=1)
     out.index = df.index
+    if repaired[0]:
+        warnings.warn(
+            f"{repaired[0]} lone surrogate(s) (half of a UTF-16 pair, e.g. a cut emoji) replaced by U+FFFD",
+            SnippetInputWarning,
+            stacklevel=2,
+        )
     return out
 
 
@@ -80,7 +98,7 @@ def empty_snippet_frame() -> pd.DataFrame:
     return snippet_frame(pd.DataFrame({"text": pd.Series([], dtype="string")}))
 
 
-def _as_dataframe(data: Any) -> pd.DataFrame:
+def _as_dataframe(data: Any, repaired: list[int]) -> pd.DataFrame:
     if isinstance(data, pd.DataFrame):
         df = data.copy(deep=False)
         if df.index.name in ID_CANDIDATES and df.index.name not in df.columns:
@@ -89,7 +107,7 @@ def _as_dataframe(data: Any) -> pd.DataFrame:
             df = df.reset_index(names="snippet_id")
         return df
     if isinstance(data, pd.Series):
-        return _as_dataframe(data.rename("text").to_frame())
+        return _as_dataframe(data.rename("text").to_frame(), repaired)
     if isinstance(data, (str, bytes, Mapping)):
         raise SnippetInputError(
             "snippet_frame takes a list of strings, a list of dicts or a DataFrame; "
@@ -101,58 +119,91 @@ def _as_dataframe(data: Any) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame({"text": pd.Series([], dtype="string")})
     if all(isinstance(r, Mapping) for r in rows):
-        return pd.DataFrame.from_records(rows)
+        try:
+            return pd.DataFrame.from_records(rows)
+        except UnicodeEncodeError:  # pandas infers Arrow strings, which cannot hold a lone surrogate
+            fixed = [{_fix_surrogates(k, repaired): _fix_surrogates(v, repaired) for k, v in r.items()} for r in rows]
+            return pd.DataFrame.from_records(fixed)
     if any(isinstance(r, Mapping) for r in rows):
         raise SnippetInputError("mixed input: give either a list of strings or a list of dicts")
     return pd.DataFrame({"text": pd.Series(rows, dtype="object")})
 
 
-def _rename_columns(df: pd.DataFrame, renames: dict[str, str]) -> pd.DataFrame:
+def _rename_columns(df: pd.DataFrame, renames: dict[str, str], clash: str | None = None) -> pd.DataFrame:
+    """Rename the named columns to the contract's names. A column that already has a target name is
+    kept, renamed ``<name>_original`` (then ``_original_2``...) with a warning: nothing is dropped.
+    ``clash`` names a column to move aside even though nothing is renamed onto it."""
     for target, given in renames.items():
         if given not in df.columns:
             found = ", ".join(map(str, df.columns))
             raise SnippetInputError(f"no column {given!r} for {target} (columns found: {found})")
     inverse = {given: target for target, given in renames.items() if given != target}
-    clashes = [t for g, t in inverse.items() if t in df.columns]
-    if clashes:
-        df = df.drop(columns=clashes)
-    return df.rename(columns=inverse)
+    clashes = [t for t in inverse.values() if t in df.columns and t not in inverse]
+    if clash is not None:
+        clashes.append(clash)
+    moved: dict[str, str] = {}
+    for name in clashes:
+        new, n = f"{name}_original", 1
+        while new in df.columns or new in moved.values():
+            n += 1
+            new = f"{name}_original_{n}"
+        moved[name] = new
+    if moved:
+        why = "the id" if clash is not None else "a column named with " + ", ".join(f"{t}=" for t in clashes)
+        warnings.warn(
+            "kept " + ", ".join(f"{old!r} as {new!r}" for old, new in moved.items()) + f" (its name is taken by {why})",
+            SnippetInputWarning,
+            stacklevel=3,
+        )
+    return df.rename(columns={**moved, **inverse})
 
 
-def _snippet_ids(df: pd.DataFrame, id_column: str | None, prefix: str) -> np.ndarray:
+def _snippet_ids(
+    df: pd.DataFrame, id_column: str | None, prefix: str, repaired: list[int]
+) -> tuple[np.ndarray, str | None]:
+    """The ids, as strings exactly as given, and the column they came from (None: numbered)."""
     column = id_column or next((c for c in ID_CANDIDATES if c in df.columns), None)
     if id_column and id_column not in df.columns:
         found = ", ".join(map(str, df.columns))
         raise SnippetInputError(f"no id column {id_column!r} (columns found: {found})")
     if column is None:
-        return np.array([f"{prefix}{i}" for i in range(1, len(df) + 1)], dtype=object)
+        return np.array([f"{prefix}{i}" for i in range(1, len(df) + 1)], dtype=object), None
     raw = df[column]
     missing = raw.isna()
     if missing.any():
         rows = np.flatnonzero(missing.to_numpy())[:5].tolist()
         raise SnippetInputError(f"{int(missing.sum())} snippet(s) have no id in column {column!r} (rows {rows})")
-    ids = raw.astype("string").str.strip()
-    blank = ids == ""
+    ids = _string_column(raw, repaired)
+    stripped = ids.str.strip()
+    blank = stripped == ""
     if blank.any():
         rows = np.flatnonzero(blank.to_numpy())[:5].tolist()
         raise SnippetInputError(f"{int(blank.sum())} snippet(s) have an empty id (rows {rows})")
+    spaced = stripped != ids
+    if spaced.any():
+        examples = ", ".join(repr(x) for x in ids[spaced].unique()[:3])
+        warnings.warn(
+            f"{int(spaced.sum())} id(s) start or end with spaces ({examples}): kept exactly as written",
+            SnippetInputWarning,
+            stacklevel=3,
+        )
     dup = ids.duplicated(keep=False)
     if dup.any():
         examples = ", ".join(repr(x) for x in ids[dup].unique()[:5])
         raise SnippetInputError(
             f"{int(ids[dup].nunique())} snippet id(s) occur more than once ({examples}); ids must be unique"
         )
-    return ids.to_numpy(dtype=object)
+    return ids.to_numpy(dtype=object), column
 
 
-def _text_column(raw: pd.Series, index: pd.Index) -> pd.Series:
+def _text_column(raw: pd.Series, index: pd.Index, repaired: list[int]) -> pd.Series:
     if isinstance(raw.dtype, pd.StringDtype) or (pd.api.types.is_string_dtype(raw.dtype) and raw.dtype != object):
         # pandas 3's default ``str`` dtype is a StringDtype with NaN as its missing value; the
         # contract is ``string`` (missing = <NA>), so both are converted, never just copied.
-        text = raw.astype("string")
+        text = _as_string(raw, repaired)
     else:
         values = raw.to_numpy(dtype=object)
-        kinds = pd.Series(values).map(type)
+        kinds = pd.Series(values, dtype=object).map(type)
         is_str = kinds.eq(str).to_numpy()
         is_na = pd.isna(raw).to_numpy() & ~is_str
         other = ~(is_str | is_na)
@@ -169,7 +220,7 @@ def _text_column(raw: pd.Series, index: pd.Index) -> pd.Series:
             values = values.copy()
             values[other] = [str(v) for v in values[other]]
             values[is_na] = None
-        text = pd.Series(values, dtype="string")
+        text = _as_string(values, repaired)
     text.index = index
     n_missing = int(text.isna().sum())
     if n_missing:
@@ -181,16 +232,51 @@ def _text_column(raw: pd.Series, index: pd.Index) -> pd.Series:
     return text
 
 
-def _string_column(raw: pd.Series) -> pd.Series:
+def _string_column(raw: pd.Series, repaired: list[int]) -> pd.Series:
     if isinstance(raw.dtype, pd.StringDtype):
-        return raw.astype("string")
+        return _as_string(raw, repaired)
     values = raw.to_numpy(dtype=object)
-    out = pd.Series(
-        [v if isinstance(v, str) or v is None else (None if _isna(v) else str(v)) for v in values],
-        index=raw.index,
-        dtype="string",
-    )
+    strings = [v if isinstance(v, str) or v is None else (None if _isna(v) else str(v)) for v in values]
+    out = _as_string(strings, repaired)
+    out.index = raw.index
     return out
+
+
+def _as_string(values: Sequence[Any] | np.ndarray | pd.Series, repaired: list[int]) -> pd.Series:
+    """``values`` as a ``string`` Series. Arrow-backed strings cannot hold a lone surrogate, so
+    constructing one is the check (free on clean input); on failure each is replaced and counted."""
+    try:
+        # a Series is converted in place: handing it to the constructor with its index would align it
+        return values.astype("string") if isinstance(values, pd.Series) else pd.Series(values, dtype="string")
+    except UnicodeEncodeError:
+        fixed = [_fix_surrogates(v, repaired) for v in values]
+        return pd.Series(fixed, dtype="string", index=values.index if isinstance(values, pd.Series) else None)
+
+
+def _fix_surrogates(value: Any, repaired: list[int]) -> Any:
+    if not isinstance(value, str):
+        return value
+    fixed, n = _LONE_SURROGATE.subn("\ufffd", value)
+    repaired[0] += n
+    return fixed
+
+
+def _without_surrogates(extra: pd.DataFrame, repaired: list[int]) -> pd.DataFrame:
+    """The user's columns, untouched unless a string cell holds a lone surrogate (it could not be
+    written to any file): those cells are repaired like the text."""
+    fixed: dict[Any, pd.Series] = {}
+    for name in extra.columns:
+        column = extra[name]
+        if column.dtype != object:
+            continue
+        strings = [v for v in column.to_numpy() if type(v) is str]
+        try:
+            "".join(strings).encode("utf-8")
+        except UnicodeEncodeError:
+            fixed[name] = pd.Series(
+                [_fix_surrogates(v, repaired) for v in column.to_numpy()], index=column.index, dtype=object
+            )
+    return extra.assign(**{str(k): v for k, v in fixed.items()}) if fixed else extra
 
 
 def _isna(value: Any) -> bool:

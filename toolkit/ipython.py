@@ -1,9 +1,10 @@
 """``%load_ext toolkit``: the ``%snippets`` line magic and rich displays of snippet frames.
 
-    %snippets run df --analyses dedup,figures --set figures.min_value=10 --as result
+    %snippets run df --analyses dedup,timeline --set timeline.reference_date=2024-12-27 --as result
     %snippets run data/snippets.jsonl                   # a file path works too
     %snippets plugins [--analyses]
     %snippets workbench df                              # the widget workbench on a frame
+    %snippets report result --out report.html           # the story report of a Result (or a frame / file)
 
 ``run`` returns the :class:`toolkit.Result` (so ``r = %snippets run df`` works) and stores it in
 the variable named by ``--as``. In a notebook it reports progress on one updating bar (no stream
@@ -53,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     plugins = sub.add_parser("plugins", help="list installed plugins")
     plugins.add_argument("--analyses", action="store_true", help="list analyses with parameters instead")
+    report = sub.add_parser("report", help="the story report of a Result, or of a run on a frame or file")
+    report.add_argument("input", help="a Result, a frame variable, an expression or a file path")
+    report.add_argument("--analyses", "-a", help="analyses to run when INPUT is not a Result")
+    report.add_argument("--set", dest="settings", action="append", default=[], metavar="ANALYSIS.PARAM=VALUE")
+    report.add_argument("--out", "-o", help="also write the self-contained HTML page to this file")
+    report.add_argument("--title", default="Story report")
     bench = sub.add_parser("workbench", help="open the widget workbench on a frame")
     bench.add_argument("input")
     return parser
@@ -79,7 +86,7 @@ def snippets_magic(shell: Any, line: str) -> Any:
 
     try:
         args = build_parser().parse_args(shlex.split(line))
-        data = _resolve_input(shell, args.input) if args.command in ("run", "workbench") else None
+        data = _resolve_input(shell, args.input) if args.command in ("run", "workbench", "report") else None
     except MagicUsageError as exc:
         print(str(exc).strip())
         return None
@@ -89,6 +96,8 @@ def snippets_magic(shell: Any, line: str) -> Any:
         from toolkit.widgets import Workbench
 
         return Workbench(data)
+    if args.command == "report":
+        return _report(data, args)
     analyses = [a.strip() for a in args.analyses.split(",") if a.strip()] if args.analyses else None
     config = parse_settings(args.settings)
     reporter = None
@@ -117,6 +126,20 @@ def snippets_magic(shell: Any, line: str) -> Any:
     if args.out:
         result.to_dir(args.out, format=args.format)
     return result
+
+
+def _report(data: Any, args: argparse.Namespace) -> Any:
+    """``%snippets report``: the Report (it displays itself), written to ``--out`` when given."""
+    import toolkit
+    from toolkit.cli import parse_settings
+
+    if not isinstance(data, toolkit.Result):
+        analyses = [a.strip() for a in args.analyses.split(",") if a.strip()] if args.analyses else None
+        data = toolkit.run(data, analyses, config=parse_settings(args.settings), on_error="continue")
+    report = toolkit.report(data, title=args.title)
+    if args.out:
+        report.to_html(args.out)
+    return report
 
 
 # -- rich display --------------------------------------------------------------------------------

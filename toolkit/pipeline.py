@@ -3,8 +3,10 @@
 A :class:`Pipeline` is a list of steps, each an analysis spec with its parameters. It orders the
 steps so that each runs after the analyses it requires or uses (keeping the user's order
 otherwise), validates the whole before running anything (an unmet requirement names the analysis
-that would provide it), runs each step on a shallow copy of the frame, checks every output
-against its declaration, and keeps each failure its own.
+that would provide it; two steps declaring the same table or column are refused), runs each step
+through :func:`toolkit.executor.execute` (a shallow copy of the frame, read-only earlier tables,
+the output checked against its declaration; with ``workers=N`` the per-snippet work in worker
+processes), and keeps each failure its own.
 """
 
 from __future__ import annotations
@@ -17,13 +19,18 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from toolkit.errors import AnalysisError, ConfigError, OutputContractError, PipelineValidationError
+from toolkit.errors import AnalysisError, ConfigError, OutputContractError, PipelineValidationError, ToolkitError
+from toolkit.executor import WorkerPool, check_output, chunk_modules, execute, merge_columns
 from toolkit.frame import validate_frame
 from toolkit.registry import PluginRegistry, default_registry
 from toolkit.result import Result, StepRecord
-from toolkit.specs import AnalysisSpec, Context, Output
+from toolkit.specs import AnalysisSpec
+
+__all__ = ["OnError", "Pipeline", "ProgressEvent", "Step", "check_output", "run"]
 
 OnError = Literal["raise", "continue"]
+#: A requirement or output of a step: ``("column", name)`` or ``("table", name)``.
+Key = tuple[Literal["column", "table"], str]
 
 
 @dataclass(frozen=True)
@@ -143,15 +150,13 @@ class Pipeline:
     def ordered(self) -> list[Step]:
         """The steps in run order: each after what it requires or uses; otherwise as given."""
         by_name = self.named_steps
-        producers: dict[str, str] = {}
+        producers: dict[Key, str] = {}
         for s in self.steps:
-            for col in s.spec.columns:
-                producers.setdefault(col, s.name)
-            for table in s.spec.tables:
-                producers.setdefault(f"table:{table}", s.name)
+            for out in _outputs(s.spec):
+                producers.setdefault(out, s.name)
         deps: dict[str, set[str]] = {}
         for s in self.steps:
-            need = {producers[r] for r in s.spec.requires if r in producers and producers[r] != s.name}
+            need = {producers[r] for r in _needs(s.spec) if r in producers and producers[r] != s.name}
             need |= {u for u in s.spec.uses if u in by_name and u != s.name}
             deps[s.name] = need
         order: list[Step] = []
@@ -173,23 +178,39 @@ class Pipeline:
         unmet requirement together with the analyses that would provide it.
         """
         order = self.ordered()
-        available = set(columns)
+        self._check_unique_outputs()
+        available: set[Key] = {("column", c) for c in columns}
         problems = []
         for step in order:
-            for req in step.spec.requires:
+            for req in _needs(step.spec):
                 if req not in available:
-                    providers = self.registry.providers(req)
+                    kind, name = req
+                    providers = self.registry.providers(name, table=kind == "table")
                     hint = (
                         f"add {' or '.join(repr(p) for p in providers)} to the pipeline"
                         if providers
                         else "no installed analysis provides it"
                     )
-                    what = f"table {req[6:]!r}" if req.startswith("table:") else f"column {req!r}"
-                    problems.append(f"analysis {step.name!r} requires {what}: {hint}")
-            available |= set(step.spec.columns) | {f"table:{t}" for t in step.spec.tables}
+                    problems.append(f"analysis {step.name!r} requires {kind} {name!r}: {hint}")
+            available |= set(_outputs(step.spec))
         if problems:
             raise PipelineValidationError("; ".join(problems))
         return order
+
+    def _check_unique_outputs(self) -> None:
+        """Two steps declaring the same table or column would overwrite each other's output."""
+        seen: dict[Key, Step] = {}
+        clashes = []
+        for step in self.steps:
+            for out in _outputs(step.spec):
+                first = seen.setdefault(out, step)
+                if first is not step:
+                    clashes.append(
+                        f"{out[0]} {out[1]!r} is declared by analysis {first.name!r} (plugin {first.plugin!r}) and by "
+                        f"analysis {step.name!r} (plugin {step.plugin!r})"
+                    )
+        if clashes:
+            raise PipelineValidationError("; ".join(clashes) + ": run them in separate pipelines")
 
     # -- running -----------------------------------------------------------------------------
     def run(
@@ -198,27 +219,44 @@ class Pipeline:
         *,
         on_error: OnError = "raise",
         progress: Callable[[ProgressEvent], None] | None = None,
+        workers: int | None = None,
+        chunk_size: int | None = None,
     ) -> Result:
-        """Run every step on ``frame`` (a snippet frame, or anything :func:`snippet_frame` takes)."""
+        """Run every step on ``frame`` (a snippet frame, or anything :func:`snippet_frame` takes).
+
+        ``workers``: processes for the per-snippet work (see :func:`toolkit.run`); the result is
+        the same for any number. ``chunk_size``: snippets per chunk when ``workers > 1``.
+        """
         if on_error not in ("raise", "continue"):
             raise ConfigError("on_error must be 'raise' or 'continue'")
         frame = validate_frame(frame if isinstance(frame, pd.DataFrame) else _to_frame(frame))
         order = self.validate(frame.columns)
+        n_workers = _workers(workers, len(frame))
+        with WorkerPool(n_workers, chunk_size, preload=chunk_modules([s.spec for s in order])) as pool:
+            return self._run_steps(order, frame, on_error, progress or (lambda event: None), pool)
+
+    def _run_steps(
+        self,
+        order: list[Step],
+        frame: pd.DataFrame,
+        on_error: OnError,
+        notify: Callable[[ProgressEvent], None],
+        pool: WorkerPool,
+    ) -> Result:
         tables: dict[str, pd.DataFrame] = {}
         records: list[StepRecord] = []
-        lost: dict[str, str] = {}  # requirement -> name of the failed analysis that would have provided it
+        reads = [_reads(step, order) for step in order]
+        lost: dict[Key, str] = {}  # requirement -> name of the failed analysis that would have provided it
         n = len(order)
-        notify = progress or (lambda event: None)
         for i, step in enumerate(order):
             spec = step.spec
-            missing = [r for r in spec.requires if r in lost]
+            missing = [r for r in _needs(spec) if r in lost]
             if missing:
                 reason = f"skipped: {', '.join(sorted({lost[r] for r in missing}))} failed"
                 records.append(
                     StepRecord(spec.name, step.plugin, "skipped", 0.0, len(frame), {}, reason, _params(step))
                 )
-                for out in _outputs(spec):
-                    lost[out] = spec.name
+                lost.update(dict.fromkeys(_outputs(spec), spec.name))
                 notify(ProgressEvent(i, n, spec.name, "skipped", (i + 1) / n))
                 continue
             notify(ProgressEvent(i, n, spec.name, "start", i / n))
@@ -228,39 +266,23 @@ class Pipeline:
 
             started = time.perf_counter()
             try:
-                output = spec.func(frame.copy(deep=False), step.params, Context(tables=dict(tables), progress=report))
-                new_columns, new_tables = check_output(spec, frame, output)
-            except Exception as exc:
-                seconds = time.perf_counter() - started
-                error = exc if isinstance(exc, OutputContractError) else AnalysisError(spec.name, step.plugin, exc)
-                if on_error == "raise":
-                    if error is exc:
-                        raise
-                    raise error from exc
-                detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-                records.append(
-                    StepRecord(
-                        spec.name,
-                        step.plugin,
-                        "failed",
-                        seconds,
-                        len(frame),
-                        {},
-                        str(error),
-                        _params(step),
-                        detail,
-                    )
+                out = execute(
+                    spec, step.params, frame, tables, plugin=step.plugin, progress=report, pool=pool, reads=reads[i]
                 )
-                for out in _outputs(spec):
-                    lost[out] = spec.name
+            except Exception as exc:
+                error = exc if isinstance(exc, (AnalysisError, OutputContractError)) else None
+                if on_error == "raise":
+                    if error is None:
+                        raise AnalysisError(spec.name, step.plugin, exc) from exc
+                    raise
+                records.append(_failed(step, time.perf_counter() - started, len(frame), error or exc))
+                lost.update(dict.fromkeys(_outputs(spec), spec.name))
                 notify(ProgressEvent(i, n, spec.name, "failed", (i + 1) / n))
                 continue
-            if new_columns is not None and len(new_columns.columns):
-                frame = frame.drop(columns=[c for c in new_columns.columns if c in frame.columns])
-                frame = pd.concat([frame, new_columns], axis=1)
-            tables.update(new_tables)
+            frame = merge_columns(frame, out.columns)
+            tables.update(out.tables)
+            rows = {name: len(t) for name, t in out.tables.items()}
             seconds = time.perf_counter() - started
-            rows = {name: len(t) for name, t in new_tables.items()}
             records.append(StepRecord(spec.name, step.plugin, "ok", seconds, len(frame), rows, "", _params(step)))
             notify(ProgressEvent(i, n, spec.name, "ok", (i + 1) / n))
         return Result(frame, tables, records, config=self.to_config())
@@ -273,71 +295,37 @@ class Pipeline:
         return f"Pipeline({[s.name for s in self.steps]!r})"
 
 
-def check_output(spec: AnalysisSpec, frame: pd.DataFrame, output: Any) -> tuple[pd.DataFrame | None, dict]:
-    """Check an analysis's output against its declaration; cast to the declared dtypes."""
-    if output is None:
-        output = Output()
-    if isinstance(output, pd.DataFrame) and not spec.tables:
-        output = Output(columns=output)
-    if not isinstance(output, Output):
-        raise OutputContractError(f"analysis {spec.name!r} returned {type(output).__name__}, not toolkit.Output")
-    columns = None
-    if spec.columns:
-        got = output.columns if output.columns is not None else pd.DataFrame(index=frame.index)
-        missing = [c for c in spec.columns if c not in got.columns]
-        if missing:
-            raise OutputContractError(f"analysis {spec.name!r} did not produce declared column(s) {missing}")
-        extra = [c for c in got.columns if c not in spec.columns]
-        if extra:
-            raise OutputContractError(f"analysis {spec.name!r} produced undeclared column(s) {extra}")
-        if not got.index.isin(frame.index).all():
-            raise OutputContractError(f"analysis {spec.name!r} returned columns for unknown snippet ids")
-        got = got.reindex(frame.index)
-        columns = pd.DataFrame(
-            {c: _cast(got[c], dtype, spec.name, c) for c, dtype in spec.columns.items()}, index=frame.index
-        )
-    elif output.columns is not None and len(output.columns.columns):
-        raise OutputContractError(f"analysis {spec.name!r} returned columns but declares none")
-    tables = {}
-    for name, declared in spec.tables.items():
-        table = output.tables.get(name)
-        if table is None:
-            raise OutputContractError(f"analysis {spec.name!r} did not produce its declared table {name!r}")
-        missing = [c for c in declared if c not in table.columns]
-        if missing:
-            raise OutputContractError(f"analysis {spec.name!r}: table {name!r} lacks declared column(s) {missing}")
-        table = table.reset_index(drop=True)
-        cast = {c: _cast(table[c], dtype, spec.name, f"{name}.{c}") for c, dtype in declared.items()}
-        ordered = pd.DataFrame(cast, index=table.index)
-        rest = [c for c in table.columns if c not in declared]
-        if rest:
-            ordered = pd.concat([ordered, table[rest]], axis=1)
-        unknown = ~ordered["snippet_id"].isin(frame.index) & ordered["snippet_id"].notna()
-        if unknown.any():
-            raise OutputContractError(
-                f"analysis {spec.name!r}: table {name!r} has snippet_id(s) not in the frame, "
-                f"e.g. {ordered.loc[unknown, 'snippet_id'].iloc[0]!r}"
-            )
-        tables[name] = ordered
-    undeclared = set(output.tables) - set(spec.tables)
-    if undeclared:
-        raise OutputContractError(f"analysis {spec.name!r} produced undeclared table(s) {sorted(undeclared)}")
-    return columns, tables
+def _failed(step: Step, seconds: float, rows: int, error: Exception) -> StepRecord:
+    """The record of a step that failed: the error as one line, the cause's type and message."""
+    cause = error.cause if isinstance(error, AnalysisError) else error
+    detail = "".join(traceback.format_exception_only(type(cause), cause)).strip()
+    message = str(error if isinstance(error, ToolkitError) else AnalysisError(step.name, step.plugin, error))
+    return StepRecord(step.name, step.plugin, "failed", seconds, rows, {}, message, _params(step), detail)
 
 
-def _cast(series: pd.Series, dtype: str, analysis: str, where: str) -> pd.Series:
-    if str(series.dtype) == dtype:
-        return series
-    try:
-        if dtype.startswith("datetime64"):
-            return pd.to_datetime(series, utc=True).astype(dtype)
-        return series.astype(dtype)
-    except (TypeError, ValueError) as exc:
-        raise OutputContractError(f"analysis {analysis!r}: {where} cannot be cast to {dtype}: {exc}") from None
+def _workers(workers: int | None, n_snippets: int) -> int:
+    """How many processes a run uses: ``workers`` as given (at least 1), or 1 when not given."""
+    if workers is None:
+        return 1
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ConfigError(f"workers must be a whole number of at least 1, not {workers!r}")
+    return min(workers, max(1, n_snippets))
 
 
-def _outputs(spec: AnalysisSpec) -> list[str]:
-    return [*spec.columns, *(f"table:{t}" for t in spec.tables)]
+def _reads(step: Step, order: list[Step]) -> set[str]:
+    """The tables a step declares it reads: those it requires and those of the analyses it uses."""
+    used = {t for other in order if other.name in step.spec.uses for t in other.spec.tables}
+    return set(step.spec.requires_tables) | used
+
+
+def _needs(spec: AnalysisSpec) -> list[Key]:
+    """What a step needs: its required columns and tables."""
+    return [*(("column", c) for c in spec.requires), *(("table", t) for t in spec.requires_tables)]
+
+
+def _outputs(spec: AnalysisSpec) -> list[Key]:
+    """What a step produces: its columns and tables."""
+    return [*(("column", c) for c in spec.columns), *(("table", t) for t in spec.tables)]
 
 
 def _params(step: Step) -> dict[str, Any]:
@@ -368,16 +356,23 @@ def run(
     on_error: OnError = "raise",
     progress: Callable[[ProgressEvent], None] | None = None,
     registry: PluginRegistry | None = None,
+    workers: int | None = None,
+    chunk_size: int | None = None,
 ) -> Result:
-    """Run ``analyses`` (names; default: every installed analysis marked ``default``) on ``frame``.
+    """Run ``analyses`` (names; default: every installed analysis with ``run_by_default``) on ``frame``.
 
     ``config`` sets parameters by analysis name: ``{"timeline": {"reference_date": "2024-12-27"}}``.
     Entries for installed analyses that are not in this run are ignored (one config can serve
     many runs); a name no plugin registers is an error, so a typo does not pass silently.
+
+    ``workers=N`` runs the per-snippet work in ``N`` processes (``scope="row"`` analyses and the
+    ``extract`` half of split ones, chunk by chunk); the tables are identical to ``workers=1``.
+    Default 1 (see README, "Using every core", for when more pays off). ``chunk_size`` sets the
+    snippets per chunk (default: four chunks per worker).
     """
     registry = registry or default_registry()
     if analyses is None:
-        analyses = [name for name, spec in registry.analyses.items() if spec.default]
+        analyses = [name for name, spec in registry.analyses.items() if spec.run_by_default]
     elif isinstance(analyses, str):
         analyses = [a.strip() for a in analyses.split(",") if a.strip()]
     if not analyses:
@@ -389,4 +384,4 @@ def run(
             registry.analysis(name)  # raises for a name no plugin registers
             del config[name]
     pipeline = Pipeline(analyses, config=config, registry=registry)
-    return pipeline.run(frame, on_error=on_error, progress=progress)
+    return pipeline.run(frame, on_error=on_error, progress=progress, workers=workers, chunk_size=chunk_size)

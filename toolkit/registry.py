@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib.metadata as md
 import os
+import threading
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -166,7 +167,26 @@ class PluginRegistry:
         if spec.name in getattr(self, kind) or any(k == kind and s.name == spec.name for k, s in staged):
             other = self.owner.get((kind, spec.name), plugin_name)
             raise SpecError(f"{_SINGULAR[kind]} name {spec.name!r} is already registered by {other!r}")
+        if kind == "analyses":
+            self._check_outputs_unclaimed(plugin_name, spec, [s for k, s in staged if k == "analyses"])
         staged.append((kind, spec))
+
+    def _check_outputs_unclaimed(self, plugin_name: str, spec: AnalysisSpec, staged: list[AnalysisSpec]) -> None:
+        """Refuse an analysis declaring a table or column that another analysis already declares.
+
+        Two producers of one table would overwrite each other's output (one ``claims.jsonl``, the
+        later writer's rows), so the second plugin is skipped with a warning naming both.
+        """
+        mine = {("table", t) for t in spec.tables} | {("column", c) for c in spec.columns}
+        others = [(self.plugin_of(name), other) for name, other in self.analyses.items()]
+        others += [(plugin_name, other) for other in staged]
+        for owner, other in others:
+            theirs = {("table", t) for t in other.tables} | {("column", c) for c in other.columns}
+            for kind, name in sorted(mine & theirs):
+                raise SpecError(
+                    f"analysis {spec.name!r} declares {kind} {name!r}, which analysis {other.name!r} of plugin "
+                    f"{owner!r} already declares (two producers would overwrite each other's output)"
+                )
 
     def _fail(self, info: PluginInfo, message: str) -> PluginInfo:
         info.status = "failed"
@@ -208,11 +228,15 @@ class PluginRegistry:
     def plugin_of(self, analysis: str) -> str:
         return self.owner.get(("analyses", analysis), "(unregistered)")
 
-    def providers(self, requirement: str) -> list[str]:
-        """Names of the analyses that produce a column or ``table:NAME``."""
+    def providers(self, requirement: str, *, table: bool = False) -> list[str]:
+        """Names of the analyses that produce the column ``requirement`` (the table, with ``table=True``).
+
+        The old form ``providers("table:NAME")`` still means the table NAME.
+        """
         if requirement.startswith("table:"):
-            table = requirement.split(":", 1)[1]
-            return [n for n, s in self.analyses.items() if table in s.tables]
+            requirement, table = requirement.split(":", 1)[1], True
+        if table:
+            return [n for n, s in self.analyses.items() if requirement in s.tables]
         return [n for n, s in self.analyses.items() if requirement in s.columns]
 
     def list_plugins(self) -> pd.DataFrame:
@@ -254,7 +278,7 @@ class PluginRegistry:
                     "analysis": name,
                     "plugin": self.plugin_of(name),
                     "scope": spec.scope,
-                    "requires": ", ".join(spec.requires),
+                    "requires": ", ".join([*spec.requires, *(f"table:{t}" for t in spec.requires_tables)]),
                     "uses": ", ".join(spec.uses),
                     "produces": ", ".join(produces),
                     "parameters": ", ".join(_param_summary(spec.params)),
@@ -286,12 +310,20 @@ def _env_names(variable: str) -> set[str] | None:
 _DEFAULT: PluginRegistry | None = None
 
 
+_DEFAULT_LOCK = threading.Lock()
+
+
 def default_registry() -> PluginRegistry:
-    """The process-wide registry of installed plugins, loaded on first use."""
+    """The process-wide registry of installed plugins, loaded on first use (once, even when
+    several threads ask at the same time)."""
     global _DEFAULT
-    if _DEFAULT is None:
-        _DEFAULT = PluginRegistry()
-    return _DEFAULT
+    registry = _DEFAULT
+    if registry is None:
+        with _DEFAULT_LOCK:
+            if _DEFAULT is None:
+                _DEFAULT = PluginRegistry()
+            registry = _DEFAULT
+    return registry
 
 
 def reset_registry() -> None:

@@ -1,27 +1,21 @@
 """The result of a run: the snippet frame with added columns, the tables, and a record per step.
 
 ``Result.to_dir`` writes everything (Parquet, CSV or JSON Lines) with a ``manifest.json`` that
-keeps the dtypes, so ``Result.from_dir`` reads back exactly what was written.
+keeps the dtypes, so ``Result.from_dir`` reads back exactly what was written (:mod:`toolkit.storage`).
 """
 
 from __future__ import annotations
 
-import csv
 import html
-import json
 import os
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from toolkit.errors import ToolkitError
-from toolkit.schema import INDEX, OUTPUT_FORMATS
-
-CSV_NA = "\\N"  # the NULL marker of PostgreSQL/MySQL dumps: keeps "" and missing apart in CSV
 
 
 @dataclass
@@ -102,45 +96,32 @@ class Result(Mapping[str, pd.DataFrame]):
         return pd.DataFrame(rows, columns=["analysis", "plugin", "status", "seconds", "rows_in", "rows_out", "error"])
 
     # -- persistence -------------------------------------------------------------------------
-    def to_dir(self, path: str | os.PathLike[str], format: str = "parquet") -> Path:
-        """Write the snippets and every table to ``path`` (created), plus ``manifest.json``."""
-        fmt = format.lower().lstrip(".")
-        if fmt not in OUTPUT_FORMATS:
-            raise ToolkitError(f"unknown format {format!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
-        out = Path(path)
-        out.mkdir(parents=True, exist_ok=True)
-        manifest: dict[str, Any] = {
-            "format": fmt,
-            "tables": {},
-            "records": [asdict(r) for r in self.records],
-            "config": self.config,
-        }
-        for name, table in {"snippets": self.snippets.reset_index(), **self.tables}.items():
-            file = f"{name}.{fmt}"
-            _write(table, out / file, fmt)
-            manifest["tables"][name] = {
-                "file": file,
-                "rows": len(table),
-                "dtypes": {str(c): str(t) for c, t in table.dtypes.items()},
-            }
-        (out / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
-        return out
+    def to_dir(self, path: str | os.PathLike[str], format: str = "parquet", *, overwrite: bool = False) -> Path:
+        """Write the snippets and every table to the folder ``path``, plus ``manifest.json``.
+
+        The folder appears whole or not at all: everything is written to a temporary folder beside it,
+        then renamed into place (a previous output there is replaced as a whole, stale tables too). A
+        non-empty folder that is not a previous output is refused unless ``overwrite=True``. See
+        :mod:`toolkit.storage` for the formats' conventions.
+        """
+        from toolkit.storage import write_result
+
+        return write_result(self, Path(path), format, overwrite=overwrite)
 
     @classmethod
     def from_dir(cls, path: str | os.PathLike[str]) -> Result:
-        """Read back a directory written by :meth:`to_dir`."""
-        root = Path(path)
-        manifest_file = root / "manifest.json"
-        if not manifest_file.exists():
-            raise ToolkitError(f"{root} has no manifest.json: not written by Result.to_dir")
-        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-        fmt = manifest["format"]
-        tables = {}
-        for name, meta in manifest["tables"].items():
-            tables[name] = _read(root / meta["file"], fmt, meta["dtypes"])
-        snippets = tables.pop("snippets").set_index(INDEX)
+        """Read back a folder written by :meth:`to_dir`, checking each file's rows and content hash."""
+        from toolkit.storage import read_result
+
+        snippets, tables, manifest = read_result(Path(path))
         records = [StepRecord(**r) for r in manifest.get("records", [])]
         return cls(snippets, tables, records, manifest.get("config"))
+
+    def report(self, **options: Any) -> Any:
+        """The story report of this result: ``result.report().to_html("report.html")`` (see ``toolkit.report``)."""
+        from toolkit.report import build_report
+
+        return build_report(self, **options)
 
     # -- display -----------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -169,74 +150,3 @@ class Result(Mapping[str, pd.DataFrame]):
                 f"{frame_to_html(table, max_rows=10)}</details>"
             )
         return "<div class='snippet-toolkit-result'>" + "".join(sections) + "</div>"
-
-
-def _write(table: pd.DataFrame, file: Path, fmt: str) -> None:
-    if fmt == "parquet":
-        table.to_parquet(file, index=False)
-    elif fmt == "csv":
-        # Every text cell quoted: unquoted, a lone carriage return in a snippet would read back as
-        # a line break (a new row) — web text carries them.
-        _for_text(table).to_csv(file, index=False, na_rep=CSV_NA, quoting=csv.QUOTE_NONNUMERIC)
-    else:
-        _for_text(table).to_json(file, orient="records", lines=True, date_format="iso", force_ascii=False)
-
-
-def _for_text(table: pd.DataFrame) -> pd.DataFrame:
-    """Encode list/dict cells as JSON so text formats keep them."""
-    out = table.copy()
-    for col in out.columns:
-        if out[col].dtype == object:
-            out[col] = [json.dumps(_jsonable(v), ensure_ascii=False) if not _scalar_na(v) else None for v in out[col]]
-    return out
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (np.integer, np.floating)):
-        return value.item()
-    return value
-
-
-def _scalar_na(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
-
-
-def _read(file: Path, fmt: str, dtypes: Mapping[str, str]) -> pd.DataFrame:
-    if fmt == "parquet":
-        table = pd.read_parquet(file)
-        for col, dtype in dtypes.items():
-            if dtype == "object":
-                table[col] = [v.tolist() if isinstance(v, np.ndarray) else v for v in table[col]]
-    elif fmt == "csv":
-        table = pd.read_csv(file, dtype=str, keep_default_na=False, na_values=[CSV_NA])
-    else:
-        table = pd.read_json(file, orient="records", lines=True, dtype=False)
-        if table.empty and dtypes:
-            table = pd.DataFrame({c: [] for c in dtypes})
-    if fmt != "parquet":
-        for col, dtype in dtypes.items():
-            table[col] = _restore(table[col], dtype)
-    return table[list(dtypes)] if dtypes else table
-
-
-def _restore(series: pd.Series, dtype: str) -> pd.Series:
-    if dtype == "object":
-        return pd.Series(
-            [json.loads(v) if isinstance(v, str) else None for v in series], index=series.index, dtype=object
-        )
-    if dtype.startswith("datetime64"):
-        return pd.to_datetime(series, utc=True, format="ISO8601").astype(dtype)
-    if dtype == "boolean":
-        truth = {"True": True, "False": False, "true": True, "false": False, True: True, False: False}
-        return pd.Series(
-            [truth.get(v) if not _scalar_na(v) else None for v in series], index=series.index, dtype="boolean"
-        )
-    if dtype in ("Int64", "Float64", "int64", "float64"):
-        return pd.to_numeric(series).astype(dtype)
-    return series.astype(dtype)

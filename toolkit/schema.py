@@ -18,6 +18,17 @@ SNIPPET_COLUMNS: dict[str, str] = {
     "title": "string",
 }
 
+#: One line of meaning per snippet-frame column (``docs/columns.md`` is generated from it).
+SNIPPET_DOCS: dict[str, str] = {
+    "text": "the snippet's text as read (invalid bytes and lone surrogates replaced by U+FFFD); every span offset "
+    "of every table slices this string",
+    "source": "the outlet that published the snippet (as given in the input; missing when unknown)",
+    "url": "the snippet's web address as given (shown as a link only when it is http or https)",
+    "published_at": "publication time in UTC (naive input times are taken as UTC); the reference date for "
+    "relative dates such as 'on Friday'",
+    "title": "the article's headline when the input has one",
+}
+
 #: Input column names accepted for the id when none is named explicitly, in order of preference.
 ID_CANDIDATES = ("snippet_id", "id")
 

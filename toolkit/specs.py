@@ -60,6 +60,31 @@ class Output:
 
 AnalysisFunc = Callable[[pd.DataFrame, Any, Context], Output]
 
+#: The collection half of a split analysis: ``combine(frame, params, context, extracted)`` where
+#: ``extracted`` is the :class:`Output` of ``extract`` run on every partition and concatenated
+#: (columns row-wise, each table row-wise with a fresh index).
+CombineFunc = Callable[[pd.DataFrame, Any, Context, Output], Output]
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A span a plugin wants highlighted in the snippet view (the core names no table itself).
+
+    :param table: the table holding the spans (one of the analysis's tables).
+    :param start: its column of start offsets into the snippet's ``text``.
+    :param end: its column of end offsets.
+    :param label: the word shown in the legend and as the span's CSS class (``stk-<label>``).
+    :param color: a CSS colour for the span's background.
+    :param tooltip: ``tooltip(row) -> str`` for one table row (a dict); the core escapes it.
+    """
+
+    table: str
+    start: str
+    end: str
+    label: str
+    color: str = "#fff8c5"
+    tooltip: Callable[[Mapping[str, Any]], str] | None = None
+
 
 @dataclass(frozen=True)
 class NoParams:
@@ -73,17 +98,26 @@ class AnalysisSpec:
     :param name: unique lower-case identifier, the name users pass to ``toolkit.run``.
     :param func: ``func(frame, params, context) -> Output``; must not mutate ``frame``.
     :param params: a dataclass type whose field defaults are the default configuration.
-    :param requires: snippet columns (``"text"``) or ``"table:NAME"`` entries it cannot run without.
+    :param requires: snippet columns it cannot run without (``("text",)``). The old form
+        ``"table:NAME"`` in ``requires`` is still accepted and moved to ``requires_tables``.
+    :param requires_tables: names of tables (made by earlier analyses) it cannot run without.
     :param uses: analysis names whose output it reads when they run too (ordered after them).
     :param columns: snippet columns it adds, ``{name: dtype}``.
     :param tables: tables it produces, ``{table: {column: dtype}}``; each has ``snippet_id``.
     :param scope: ``"row"`` or ``"collection"`` (see :data:`Scope`).
-    :param default: run when no analyses are named (False for slow or optional ones, such as
-        those needing a model from an extra).
+    :param run_by_default: run when no analyses are named (False for slow or optional ones, such
+        as those needing a model from an extra). ``default=`` is the old name, still accepted.
+    :param extract: for a ``collection`` analysis that can be split: the per-snippet half,
+        ``extract(frame, params, context) -> Output``, run on any partition of the frame (in a
+        process pool for ``workers=N``, per Dask partition). A module-level function, so it pickles.
+    :param combine: the collection half, ``combine(frame, params, context, extracted) -> Output``.
+        With both set, ``func`` may be omitted: it is ``combine(frame, p, c, extract(frame, p, c))``,
+        and the contract kit checks that running ``extract`` per partition gives the same result.
+    :param highlights: spans of its tables the snippet view highlights (see :class:`Highlight`).
     """
 
     name: str
-    func: AnalysisFunc
+    func: AnalysisFunc | None = None
     params: type = NoParams
     requires: tuple[str, ...] = ("text",)
     uses: tuple[str, ...] = ()
@@ -91,28 +125,76 @@ class AnalysisSpec:
     tables: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     scope: Scope = "row"
     description: str = ""
-    default: bool = True
+    run_by_default: bool = True
+    requires_tables: tuple[str, ...] = ()
+    extract: AnalysisFunc | None = None
+    combine: CombineFunc | None = None
+    highlights: tuple[Highlight, ...] = ()
+    default: bool | None = None  # the old name of run_by_default, accepted for one release
+
+    def __post_init__(self) -> None:
+        # Normalise the old spellings once, so the rest of the core reads one form.
+        if self.default is not None:
+            object.__setattr__(self, "run_by_default", bool(self.default))
+            object.__setattr__(self, "default", None)
+        old = tuple(r for r in self.requires if isinstance(r, str) and r.startswith("table:"))
+        if old:
+            object.__setattr__(self, "requires", tuple(r for r in self.requires if r not in old))
+            tables = tuple(dict.fromkeys((*self.requires_tables, *(r.split(":", 1)[1] for r in old))))
+            object.__setattr__(self, "requires_tables", tables)
+        if self.func is None and self.extract is not None and self.combine is not None:
+            object.__setattr__(self, "func", _composed(self.extract, self.combine))
+
+    @property
+    def is_split(self) -> bool:
+        """True when the analysis has a per-snippet half that may run on partitions."""
+        return self.extract is not None and self.combine is not None
 
     def validate(self) -> None:
         """Raise :class:`SpecError` describing the first thing wrong with this spec."""
+        self._validate_callables()
+        self._validate_tables()
+        self._validate_params()
+        if self.scope not in ("row", "collection"):
+            raise SpecError(f"analysis {self.name!r}: scope must be 'row' or 'collection'")
+        for req in self.requires:
+            if not isinstance(req, str) or not req:
+                raise SpecError(f"analysis {self.name!r}: bad requirement {req!r}")
+        self._validate_dtypes()
+
+    def _validate_callables(self) -> None:
         if not isinstance(self.name, str) or not _NAME.match(self.name) or keyword.iskeyword(self.name):
             raise SpecError(f"analysis name {self.name!r} must be a lower-case identifier")
         if not callable(self.func):
-            raise SpecError(f"analysis {self.name!r}: func is not callable")
+            raise SpecError(f"analysis {self.name!r}: func is not callable (or give both extract and combine)")
+        if (self.extract is None) != (self.combine is None):
+            raise SpecError(f"analysis {self.name!r}: extract and combine go together")
+
+    def _validate_tables(self) -> None:
+        for table in (*self.tables, *self.requires_tables):
+            if not isinstance(table, str) or not _NAME.match(table) or table == "snippets":
+                raise SpecError(
+                    f"analysis {self.name!r}: table name {table!r} must be a lower-case identifier other than "
+                    "'snippets' (it becomes a file name)"
+                )
+        for table, cols in self.tables.items():
+            if "snippet_id" not in cols:
+                raise SpecError(f"analysis {self.name!r}: table {table!r} must declare a snippet_id column")
+        for hl in self.highlights:
+            if not isinstance(hl, Highlight):
+                raise SpecError(f"analysis {self.name!r}: highlights holds {type(hl).__name__}, not Highlight")
+            if hl.table not in self.tables:
+                raise SpecError(f"analysis {self.name!r}: highlight on table {hl.table!r}, which it does not produce")
+
+    def _validate_params(self) -> None:
         if not (isinstance(self.params, type) and dataclasses.is_dataclass(self.params)):
             raise SpecError(f"analysis {self.name!r}: params must be a dataclass type")
         try:
             self.params()
         except TypeError as exc:
             raise SpecError(f"analysis {self.name!r}: every parameter needs a default ({exc})") from exc
-        if self.scope not in ("row", "collection"):
-            raise SpecError(f"analysis {self.name!r}: scope must be 'row' or 'collection'")
-        for req in self.requires:
-            if not isinstance(req, str) or not req:
-                raise SpecError(f"analysis {self.name!r}: bad requirement {req!r}")
-        for table, cols in self.tables.items():
-            if "snippet_id" not in cols:
-                raise SpecError(f"analysis {self.name!r}: table {table!r} must declare a snippet_id column")
+
+    def _validate_dtypes(self) -> None:
         for col_map in (self.columns, *self.tables.values()):
             for col, dtype in col_map.items():
                 try:
@@ -128,10 +210,21 @@ class AnalysisSpec:
         return make_params(self.params, values or {}, owner=self.name)
 
     def required_tables(self) -> tuple[str, ...]:
-        return tuple(r.split(":", 1)[1] for r in self.requires if r.startswith("table:"))
+        return self.requires_tables
 
     def required_columns(self) -> tuple[str, ...]:
-        return tuple(r for r in self.requires if not r.startswith("table:"))
+        return self.requires
+
+
+def _composed(extract: AnalysisFunc, combine: CombineFunc) -> AnalysisFunc:
+    """``func`` of a split analysis run in one piece: extract over the whole frame, then combine."""
+
+    def func(frame: pd.DataFrame, params: Any, context: Context) -> Output:
+        return combine(frame, params, context, extract(frame, params, context))
+
+    func.__name__ = getattr(combine, "__name__", "combine")
+    func.__doc__ = getattr(combine, "__doc__", None)
+    return func
 
 
 @dataclass(frozen=True)
@@ -213,23 +306,9 @@ def convert(value: Any, annotation: Any) -> Any:
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is typing.Union or origin is types.UnionType:
-        empty = value is None or (isinstance(value, str) and value.strip().lower() in {"none", "null", ""})
-        if empty and type(None) in args:
-            return None
-        errors = []
-        for arg in args:
-            if arg is type(None):
-                continue
-            try:
-                return convert(value, arg)
-            except (TypeError, ValueError) as exc:
-                errors.append(str(exc))
-        raise ValueError("; ".join(errors) or f"cannot convert {value!r}")
+        return _convert_union(value, args)
     if origin is Literal:
-        for choice in args:
-            if value == choice or (isinstance(value, str) and str(choice) == value.strip()):
-                return choice
-        raise ValueError(f"{value!r} is not one of {', '.join(map(repr, args))}")
+        return _convert_literal(value, args)
     if origin in (tuple, list):
         items = [v.strip() for v in value.split(",") if v.strip()] if isinstance(value, str) else list(value)
         inner = args[0] if args else Any
@@ -239,32 +318,68 @@ def convert(value: Any, annotation: Any) -> Any:
         if not isinstance(value, Mapping):
             raise ValueError(f"expected a mapping, got {value!r}")
         return dict(value)
-    if annotation is bool:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-            return value.strip().lower() in _TRUE
-        if isinstance(value, int) and value in (0, 1):
-            return bool(value)
-        raise ValueError(f"{value!r} is not a boolean")
-    if annotation is int:
-        if isinstance(value, bool):
-            raise ValueError(f"{value!r} is not an integer")
-        if isinstance(value, int):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if isinstance(value, str):
-            return int(value.strip())
-        raise ValueError(f"{value!r} is not an integer")
-    if annotation is float:
-        if isinstance(value, bool):
-            raise ValueError(f"{value!r} is not a number")
-        return float(value.strip() if isinstance(value, str) else value)
-    if annotation is str:
-        if not isinstance(value, str):
-            raise ValueError(f"{value!r} is not a string")
-        return value
+    scalar = _SCALARS.get(annotation) if isinstance(annotation, type) else None
+    if scalar is not None:
+        return scalar(value)
     if isinstance(annotation, type) and not isinstance(value, annotation):
         raise ValueError(f"expected {annotation.__name__}, got {value!r}")
     return value
+
+
+def _convert_union(value: Any, args: tuple[Any, ...]) -> Any:
+    empty = value is None or (isinstance(value, str) and value.strip().lower() in {"none", "null", ""})
+    if empty and type(None) in args:
+        return None
+    errors = []
+    for arg in args:
+        if arg is type(None):
+            continue
+        try:
+            return convert(value, arg)
+        except (TypeError, ValueError) as exc:
+            errors.append(str(exc))
+    raise ValueError("; ".join(errors) or f"cannot convert {value!r}")
+
+
+def _convert_literal(value: Any, choices: tuple[Any, ...]) -> Any:
+    for choice in choices:
+        if value == choice or (isinstance(value, str) and str(choice) == value.strip()):
+            return choice
+    raise ValueError(f"{value!r} is not one of {', '.join(map(repr, choices))}")
+
+
+def _to_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    raise ValueError(f"{value!r} is not a boolean")
+
+
+def _to_int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not an integer")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        return int(value.strip())
+    raise ValueError(f"{value!r} is not an integer")
+
+
+def _to_float(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a number")
+    return float(value.strip() if isinstance(value, str) else value)
+
+
+def _to_str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a string")
+    return value
+
+
+_SCALARS: dict[Any, Callable[[Any], Any]] = {bool: _to_bool, int: _to_int, float: _to_float, str: _to_str}

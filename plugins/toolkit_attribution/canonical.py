@@ -43,63 +43,31 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from .extract import CLAUSE_STOP, DOC_NOUNS, LEAD_DROP, PREPS, SENT_RE, SOURCE_ADJ, pair_quotes
-from .extract import DETS as DET_WORDS
-from .lexicon import Lexicon, alias_key, fold
+from toolkit_attribution.extract import NAME_SUFFIXES, SENT_RE, pair_quotes
+from toolkit_attribution.lexicon import Lexicon, alias_key, fold
+from toolkit_attribution.words import (
+    CLAUSE_STOP,
+    COMMON_LEAD,
+    DOC_NOUNS,
+    DOCUMENTS,
+    GENDER_WORDS,
+    HEAD_GROUPS,
+    LEAD_DROP,
+    LODGED,
+    NOT_NAMES,
+    PLACE_HEADS,
+    POST_PREPS,
+    PREPS,
+    PRONOUNS,
+    SOURCE_ADJ,
+    SPOKES,
+    SPOKESPERSON,
+)
+from toolkit_attribution.words import DETS as DET_WORDS
 
-PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "who", "which", "you"])
 DETS = ("the ", "a ", "an ")
-SPOKES = frozenset(
-    [
-        "officials",
-        "official",
-        "sources",
-        "source",
-        "spokesperson",
-        "spokesman",
-        "spokeswoman",
-        "spokespeople",
-        "representatives",
-        "representative",
-        "staff",
-    ]
-)
-ACRONYM_RE = re.compile(r"\(\s*([A-Z][A-Za-z&]{1,9})\s*\)")
-WORD_RE = re.compile(r"[\w][\w'’.&-]*")
-NOT_NAMES = frozenset(
-    [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "today",
-        "yesterday",
-    ]
-)
-HEAD_GROUPS = (
-    frozenset(["agency", "service", "services", "bureau", "directorate", "office", "intelligence", "spy"]),
-    frozenset(["ministry", "department"]),
-    frozenset(["military", "army", "forces", "staff", "command", "defense", "defence", "navy"]),
-    frozenset(["police"]),
-    frozenset(["government", "administration", "cabinet", "presidency", "kremlin"]),
-    frozenset(["court", "tribunal"]),
-)
 
 
 # A run of capitalised words, lower-case name particles allowed inside ('Jaap de Hoop Scheffer').
@@ -109,47 +77,11 @@ NAME_SEQ_RE = re.compile(
 )
 INITIALS_RE = re.compile(r"(?:[A-Z]\.)+")  # 'K.C.' in 'K.C. Maurer' is initials, not an acronym
 GROUP_WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
-#: Title and role words that say whether a person is a man or a woman.
-GENDER_WORDS = {
-    "mr": "m",
-    "mr.": "m",
-    "sir": "m",
-    "lord": "m",
-    "king": "m",
-    "prince": "m",
-    "spokesman": "m",
-    "chairman": "m",
-    "congressman": "m",
-    "mrs": "f",
-    "mrs.": "f",
-    "ms": "f",
-    "ms.": "f",
-    "miss": "f",
-    "dame": "f",
-    "lady": "f",
-    "queen": "f",
-    "princess": "f",
-    "spokeswoman": "f",
-    "chairwoman": "f",
-    "congresswoman": "f",
-}
 PRONOUN_GENDER = {"he": "m", "she": "f"}
 #: How many earlier snippets of the same article a pronoun looks back through for its antecedent.
 PRONOUN_WINDOW = 3
 #: How many earlier snippets of the same article a bare surname looks back through for a full name.
 ARTICLE_WINDOW = 200
-#: Words that open a description rather than a name ('Two people familiar with the matter',
-#: 'Several witnesses', 'Local residents').
-COMMON_LEAD = frozenset(
-    " ".join(
-        [
-            "one two three four five six seven eight nine ten dozens hundreds thousands several many some most",
-            "other others few all both local senior top former current junior federal regional national",
-            "international foreign health government police security military hospital company industry union",
-            "rescue emergency fire aid party court election market opposition",
-        ]
-    ).split()
-)
 #: 'a spokeswoman for the State Department', 'officials at the health ministry', 'a source at the
 #: company': the person speaks for the body named after the preposition.
 SPEAKS_FOR_RE = re.compile(
@@ -160,8 +92,27 @@ DOC_SOURCE_RE = re.compile(
     r"(?:[\w'-]+\s+){0,2}?(?:" + "|".join(sorted(DOC_NOUNS)) + r")\s+(with|by|from|to|in|at)\s+(\S.*)",
     re.IGNORECASE,
 )
-SPOKESPERSON = frozenset(["spokesperson", "spokesman", "spokeswoman", "spokespeople", "spokesmen", "spokeswomen"])
-POST_PREPS = frozenset(["with", "in", "at", "from", "on", "inside", "within", "near"])
+#: 'Lydia Buchtmann for Food Standards Australia': a person, then the body they speak for.
+AFFILIATION_RE = re.compile(r"((?:[A-Z][\w'.-]+\s+){1,2}[A-Z][\w'.-]+)\s+(?:for|of|at|from)\s+[A-Z]")
+#: 'US Geological Survey (USGS)': the acronym in brackets at the end of a name.
+TRAILING_ACRONYM_RE = re.compile(r"\s*\(\s*[A-Z][A-Za-z&.]{0,9}\s*\)\s*$")
+#: "Cornyn's statement", "the ministry's latest report": the possessor issued the document.
+POSSESSOR_RE = re.compile(r"(?:the\s+)?(.+?)'s?\s+(?:[\w-]+\s+){0,2}?[\w-]+$", re.IGNORECASE)
+#: 'The ministry issued a statement on Monday': who issued the document a later sentence cites.
+#: Bounded repetitions only: linear.
+ISSUED_RE = re.compile(
+    r"((?:[Tt]he\s+)?(?:[A-Z][\w'’.&-]*\s+){0,5}?(?:[A-Z][\w'’.&-]*|[a-z][\w'’-]*))\s+"
+    r"(?:(?:has|had|have)\s+)?(?:issued|released|published|put\s+out|posted|sent|circulated|signed|unveiled)\s+"
+    r"(?:a|an|the|its|his|her|their)\s+(?:[\w-]+\s+){0,2}?(" + "|".join(sorted(DOCUMENTS)) + r")\b"
+)
+#: "the study's authors": a document's people ('the', up to two modifiers, the document, 's).
+DOCUMENT_POSSESSOR_RE = re.compile(r"(?:[Tt]he\s+)?(?:[\w-]+\s+){0,2}?([\w-]+)'s?\s+(\S.*)$")
+#: 'court documents seen by the BBC', 'a memo obtained by Reuters': the document, then who holds it.
+DOCUMENT_HELD_RE = re.compile(
+    r"((?:[\w'’.-]+\s+){0,4}?([\w-]+))\s+(?:seen|obtained|reviewed|cited)\s+(?:by|with|in)\s+\S.*$"
+)
+COURT_PAPERS = frozenset(["documents", "papers", "records", "filings", "files"])
+POSSESSIVE_PRONOUNS = frozenset(["his", "her", "their", "its", "my", "our"])
 LOWER_WORD_RE = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*")
 NOT_NAME_LEAD = PREPS | DET_WORDS | CLAUSE_STOP | LEAD_DROP | frozenset(["he", "she", "it", "they", "we", "i"])
 
@@ -195,6 +146,108 @@ def skeleton(name: str) -> str:
     return s.replace("kh", "h").replace("ph", "f")
 
 
+#: A person's key: (first name's key, surname's skeleton). An initial's key is its letter and a
+#: period ('K.C.' -> 'k.'), so 'J. Smith' can join 'John Smith' but 'Jane' never joins 'John'.
+PersonKey = tuple[str, str]
+
+
+def person_key(name: tuple[str, ...]) -> PersonKey:
+    if len(name) > 2 and name[-1].rstrip(".").upper() in NAME_SUFFIXES:
+        name = name[:-1]  # 'Maria Santos IV': the surname is Santos
+    first = name[0]
+    letters = first.replace(".", "")
+    initial = bool(INITIALS_RE.fullmatch(first)) or len(letters) == 1
+    return ((letters[:1].lower() + ".") if initial else skeleton(first), skeleton(name[-1]))
+
+
+def first_names_compatible(a: str, b: str) -> bool:
+    """One first name abbreviates the other: an initial ('j.' / 'john') or a short form ('cres' /
+    'creswell'). Two different full first names ('john' / 'jane') are not compatible."""
+    if a == b:
+        return True
+    if a.endswith(".") or b.endswith("."):
+        return a[:1] == b[:1]
+    short, long_ = sorted((a, b), key=len)
+    return len(short) >= 3 and long_.startswith(short)
+
+
+def merge_person_keys(names: dict[PersonKey, tuple[str, ...]]) -> dict[PersonKey, PersonKey]:
+    """Which full names of the collection name one person: ``{key: the key it joins}``.
+
+    A name joins another when, among all the collection's names, that one alone extends it:
+    the same surname with a first name it abbreviates ('J. Smith' -> 'John Smith' when there is
+    no other J. Smith), or the same words followed by more ('Tedros Adhanom' -> 'Tedros Adhanom
+    Ghebreyesus'). Two candidates: no merge. Keys are visited in sorted order: deterministic,
+    whatever the row order. Candidates come from indexes (surname and first letter; every
+    leading run of words), so the work grows with the names, not with their pairs.
+    """
+    by_letter: dict[tuple[str, str], list[PersonKey]] = defaultdict(list)
+    by_prefix: dict[tuple[str, ...], list[PersonKey]] = defaultdict(list)
+    words_of = {key: tuple(skeleton(w) for w in names[key]) for key in names}
+    for key in sorted(names):
+        by_letter[(key[1], key[0][:1])].append(key)
+        words = words_of[key]
+        for n in range(2, len(words)):
+            by_prefix[words[:n]].append(key)
+    out: dict[PersonKey, PersonKey] = {}
+    for key in sorted(names):
+        first, last = key
+        same_surname = [k for k in by_letter[(last, first[:1])] if k != key and first_names_compatible(first, k[0])]
+        if len(same_surname) == 1 and len(same_surname[0][0].rstrip(".")) > len(first.rstrip(".")):
+            out[key] = same_surname[0]
+            continue
+        extended = by_prefix.get(words_of[key], [])
+        if len(extended) == 1:
+            out[key] = extended[0]
+    for key in list(out):  # follow chains to their end (each step lengthens the name: no cycles)
+        seen = {key}
+        while out[key] in out and out[out[key]] not in seen:
+            seen.add(out[key])
+            out[key] = out[out[key]]
+    return out
+
+
+@lru_cache(maxsize=1024)
+def _word_pattern(word: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)")
+
+
+def word_count(word: str, text: str) -> int:
+    """How often ``word`` occurs in ``text`` as a whole word (a substring test first: most texts
+    do not hold it at all)."""
+    return len(_word_pattern(word).findall(text)) if word in text else 0
+
+
+def is_acronym(word: str) -> bool:
+    """'UN', 'USGS' (not initials such as 'K.C.', nor a generational suffix such as 'IV')."""
+    return word.isupper() and len(word) > 1 and not INITIALS_RE.fullmatch(word) and word not in NAME_SUFFIXES
+
+
+def hyphenated_title(low: str, lex: Lexicon) -> str:
+    """'director-general', 'officer-in-charge', 'secretary-general': a hyphenated title reads as
+    its title word, so the name after it is read whole ('Director-General Tedros Adhanom
+    Ghebreyesus' -> Tedros Adhanom Ghebreyesus)."""
+    if "-" not in low:
+        return low
+    return next((part for part in low.split("-") if part in lex.titles or part in lex.roles), low)
+
+
+def person_words(name: list[str], lex: Lexicon) -> list[str]:
+    """The words of a capitalised run that name a person: places before the name dropped
+    ('Governor of Washington Chris Gregoire'), an organisation's acronym before a full name dropped
+    ('U.N. Samantha Power', 'UN envoy ...'), at most the last two of a long run, none when a month
+    or weekday is in it or it ends in a street or building ('Downing Street', 'White House')."""
+    while name and fold(name[0]).removesuffix("'s") in lex.places:
+        name = name[1:]
+    while len(name) >= 3 and (is_acronym(name[0]) or (INITIALS_RE.fullmatch(name[0]) and len(name[0]) > 2)):
+        name = name[1:]
+    if len(name) > 3:
+        name = name[-2:]  # '... Council on American-Islamic Relations Alia Salem'
+    if any(w.lower().strip(".,") in NOT_NAMES for w in name) or (name and name[-1].lower() in PLACE_HEADS):
+        return []
+    return name if len(name) <= 4 else []
+
+
 @dataclass
 class Mention:
     speaker: str
@@ -207,6 +260,7 @@ class Mention:
     canonical: str | None = None
     start: int = -1  # where the speaker starts in its snippet (orders pronouns and antecedents)
     display: str = ""  # the name to show when it is not the speaker as written ('a spokeswoman for X' -> X)
+    pronoun: str = ""  # the pronoun as written (lower case) when ``speaker`` is its antecedent in the snippet
 
 
 @dataclass
@@ -216,68 +270,28 @@ class Canonicaliser:
     clusters: dict[str, str] = field(default_factory=dict)
     articles: dict[str, str] = field(default_factory=dict)  # snippet -> its article (url)
     _ctx_cache: dict[str, int] = field(default_factory=dict)
-    _joined: str | None = None
     _classified: dict[str, tuple] = field(default_factory=dict)
     _people_cache: dict[str, list] = field(default_factory=dict)
     _surname_cache: dict[tuple, str | None] = field(default_factory=dict)
     _art_snips: dict[str, list[str]] | None = None
     _art_pos: dict[str, int] = field(default_factory=dict)
-    _entity_name: dict[tuple[str, str], str] = field(default_factory=dict)
-    _by_surname: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    _speaker_keys: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
+    _entity_name: dict[PersonKey, str] = field(default_factory=dict)
+    _by_surname: dict[str, list[PersonKey]] = field(default_factory=dict)
+    _root: dict[PersonKey, PersonKey] = field(default_factory=dict)
+    _by_given: dict[str, list[PersonKey]] = field(default_factory=dict)
+    _speaker_keys: dict[str, set[PersonKey]] = field(default_factory=lambda: defaultdict(set))
     _lower: frozenset[str] | None = None
 
-    # ------------------------------------------------------------------ learning from the text
-    def learn_acronyms(self) -> dict[str, str]:
-        """``{"NIS": "National Intelligence Service"}`` from 'the National Intelligence Service (NIS)'."""
-        votes: dict[str, Counter[str]] = defaultdict(Counter)
-        for text in self.texts.values():
-            if "(" not in text:
-                continue
-            for m in ACRONYM_RE.finditer(text):
-                acr = m.group(1)
-                letters = [ch for ch in acr if ch.isupper()]
-                if len(letters) < 2:
-                    continue
-                words = WORD_RE.findall(text[max(0, m.start() - 160) : m.start()])
-                exp = self._expansion(words, letters)
-                if exp:
-                    votes[acr][exp] += 1
-        return {acr: c.most_common(1)[0][0] for acr, c in votes.items()}
-
-    @staticmethod
-    def _expansion(words: list[str], letters: list[str]) -> str | None:
-        need = list(letters)
-        out: list[str] = []
-        for w in reversed(words):
-            if not need:
-                break
-            if w.lower() in ("of", "for", "and", "the", "on", "in", "de", "du", "&", "des", "la"):
-                if out:
-                    out.append(w)
-                    continue
-                return None
-            if w[0].upper() == need[-1] and w[0].isupper():
-                out.append(w)
-                need.pop()
-                continue
-            return None
-        if need or not out:
-            return None
-        while out and out[-1].lower() in ("of", "for", "and", "the", "on", "in", "&"):
-            out.pop()
-        return " ".join(reversed(out))
-
     def context_count(self, word: str, snippet: str, cluster_members: Sequence[str]) -> tuple[int, int, int]:
-        pat = re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)")
-        t = self.texts.get(snippet, "")
-        in_snippet = len(pat.findall(t))
-        in_cluster = sum(len(pat.findall(self.texts.get(s, ""))) for s in cluster_members) if cluster_members else 0
-        if word not in self._ctx_cache:
-            if self._joined is None:
-                self._joined = "\n".join(self.texts.values())
-            self._ctx_cache[word] = len(pat.findall(self._joined))
-        return in_snippet, in_cluster, self._ctx_cache[word]
+        """How often a context word occurs in the snippet, its dedup cluster and the collection."""
+        in_snippet = word_count(word, self.texts.get(snippet, ""))
+        in_cluster = sum(word_count(word, self.texts.get(s, "")) for s in cluster_members) if cluster_members else 0
+        total = self._ctx_cache.get(word)
+        if total is None:
+            # text by text (no joined copy of the collection), cached per word
+            total = sum(word_count(word, text) for text in self.texts.values())
+            self._ctx_cache[word] = total
+        return in_snippet, in_cluster, total
 
     # ------------------------------------------------------------------ classification
     def classify(self, m: Mention) -> None:
@@ -290,26 +304,55 @@ class Canonicaliser:
             m.kind, m.key, m.name, m.context, m.display = hit
 
     def _classify(self, m: Mention) -> None:
-        lex = self.lex
+        """Kind, key, name and context of a speaker string, in order: a pronoun; someone who speaks
+        for a body; a document (its issuer when the phrase names one); else from its words."""
         s = m.speaker.replace("’", "'").strip()
+        if self._pronoun(m, s):
+            return
+        s = self._strip_affiliation(s)
+        if self._speaks_for(m, s) or self._document(m, s):
+            return
+        self._from_words(m, s)
+        held = DOCUMENT_POSSESSOR_RE.match(self._display(m.speaker.replace("’", "'")))
+        if held and fold(held.group(1)) in DOCUMENTS and m.kind == "group":
+            m.display = held.group(2)  # "the report's authors" are shown as 'authors'
+        if TRAILING_ACRONYM_RE.search(m.speaker) and m.kind == "body":
+            m.display = self._display(s)  # 'US Geological Survey (USGS)' is shown without its acronym
+
+    @staticmethod
+    def _pronoun(m: Mention, s: str) -> bool:
         low = fold(s)
         if low in PRONOUNS and not (len(s) > 1 and s.isupper()):  # 'WHO' is a body, 'who' a pronoun
             m.kind = "pronoun"
-            return
-        if low.split()[0] in ("his", "her", "their", "its", "my", "our") and s[len(s.split()[0]) :].islower():
+            return True
+        if low.split()[0] in POSSESSIVE_PRONOUNS and s[len(s.split()[0]) :].islower():
             m.kind = "pronoun"  # 'her lawyer': whose depends on an antecedent the rules do not resolve
-            return
-        # 'Lydia Buchtmann for Food Standards Australia' -> the person before the preposition
-        pp = re.match(r"((?:[A-Z][\w'.-]+\s+){1,2}[A-Z][\w'.-]+)\s+(?:for|of|at|from)\s+[A-Z]", s)
+            return True
+        return False
+
+    def _strip_affiliation(self, s: str) -> str:
+        """'Lydia Buchtmann for Food Standards Australia' -> the person before the preposition;
+        then a leading article and a trailing parenthesised acronym go ('the US Geological Survey
+        (USGS)' -> 'US Geological Survey': the acronym is learned as an alias from the text)."""
+        lex = self.lex
+        pp = AFFILIATION_RE.match(s)
         if pp and not any(fold(w) in lex.bodies or fold(w) in lex.titles for w in pp.group(1).split()):
             s = pp.group(1)
-            low = fold(s)
+        low = fold(s)
         for d in DETS:
             if low.startswith(d):
                 s = s[len(d) :]
-                low = low[len(d) :]
                 break
-        # 'a spokeswoman for the State Department', 'officials at the Pentagon': they speak for the body
+        bare = TRAILING_ACRONYM_RE.sub("", s)
+        s = bare if bare.strip() else s
+        held = DOCUMENT_POSSESSOR_RE.match(s)
+        if held and fold(held.group(1)) in DOCUMENTS:
+            s = held.group(2)  # "the report's authors" are the authors, not the report
+        return s
+
+    def _speaks_for(self, m: Mention, s: str) -> bool:
+        """'a spokeswoman for the State Department', 'officials at the Pentagon', 'a Google
+        spokesperson': they speak for the body."""
         sm = SPEAKS_FOR_RE.match(s)
         if sm:
             inner = Mention(speaker=sm.group(1), snippet=m.snippet, cluster=m.cluster)
@@ -317,39 +360,93 @@ class Canonicaliser:
             if inner.kind == "body" and inner.key:
                 m.kind, m.key, m.context = "body", inner.key, inner.context
                 m.display = self._display(sm.group(1))
-                return
-        # 'a Google spokesperson', 'a Downing Street spokesman': a spokesperson speaks for the body
+                return True
         sw = s.split()
         if len(sw) >= 2 and sw[-1].lower() in SPOKESPERSON and not m.context:
             body = sw[:-1]
-            if all(w[:1].isupper() for w in body) and not all(w.lower() in lex.titles for w in body):
+            if all(w[:1].isupper() for w in body) and not all(w.lower() in self.lex.titles for w in body):
                 m.kind, m.key, m.display = "body", alias_key(" ".join(body)), " ".join(body)
-                return
-        # A document as the source. 'a report by the AP' / 'data from the ONS': the author is the
-        # speaker, so the canonical is the author's. 'a filing with the Securities and Exchange
-        # Commission (SEC)': the SEC only received it, the company said it; naming the SEC would
-        # misattribute the claim, and 'filing' alone loses where a fact-checker finds the document.
-        # So the whole phrase is the canonical (its acronym kept), of type 'other': a document.
+                return True
+        return False
+
+    def _document(self, m: Mention, s: str) -> bool:
+        """A document as the source is no speaker: its issuer is.
+
+        'a report by the AP' / 'data from the ONS' / "Cornyn's statement" / 'a Pentagon report':
+        the issuer named in the phrase is the speaker, so the canonical is the issuer's. 'a filing
+        with the SEC' / 'an SEC filing': the SEC only received it (the company said it), so no
+        issuer is named. A bare document ('the statement', 'projection materials', 'the latest
+        situation') has kind ``document`` and no canonical here; :meth:`_document_issuers` then
+        looks for its issuer in its snippet ('The ministry issued a statement. The statement
+        said ...').
+        """
         dm = DOC_SOURCE_RE.match(s)
         if dm:
-            if dm.group(1).lower() in ("by", "from"):
-                inner = Mention(speaker=dm.group(2), snippet=m.snippet, cluster=m.cluster)
-                self._classify(inner)
-                if inner.kind in ("body", "person", "place_or_person") and inner.key:
-                    m.kind, m.key, m.name, m.context = inner.kind, inner.key, inner.name, inner.context
-                    m.display = inner.display or self._display(dm.group(2))
-                    return
-            else:
-                m.kind, m.key = "other", alias_key(s)
-                return
-        # 'South Korea's spy agency' -> context 'South Korea', rest 'spy agency'
-        pm = re.match(r"(.+?)'s?\s+(.+)$", s)
+            if dm.group(1).lower() in ("by", "from") and self._issuer(m, dm.group(2)):
+                return True
+            if dm.group(1).lower() not in ("by", "from"):
+                m.kind, m.key = "document", ""
+                return True
+            return False
+        held_by = DOCUMENT_HELD_RE.match(s)
+        if held_by and fold(held_by.group(2)) in DOCUMENTS:
+            s = held_by.group(1)  # 'documents seen by the BBC': the outlet saw them, the documents say it
+        words = s.split()
+        if not words or not self._is_document_head(words):
+            return False
+        if len(words) >= 2 and words[-2].lower() == "court" and words[-1].lower() in COURT_PAPERS:
+            m.kind, m.key = "document", ""  # 'court documents': filed by the parties, not said by the court
+            return True
+        lead = words[:-1]
+        possessor = POSSESSOR_RE.match(s)
+        if possessor and self._issuer(m, possessor.group(1)):
+            return True  # "Cornyn's statement", "the ministry's report"
+        lead = [w for w in lead if w.lower() not in DET_WORDS]
+        if lead and words[-1].lower() not in LODGED and self._body_issuer(m, lead):
+            return True  # 'a Pentagon report', 'Kremlin statement', 'government data'
+        m.kind, m.key = "document", ""
+        return True
+
+    def _body_issuer(self, m: Mention, lead: list[str]) -> bool:
+        """The words before a document noun name its issuer when they are a body: capitalised
+        ('a Pentagon report') or a body noun ('government data', 'police figures')."""
+        capitalised = all(w[:1].isupper() for w in lead)
+        if not capitalised and not (all(w.islower() for w in lead) and lead[-1].lower() in self.lex.bodies):
+            return False
+        inner = Mention(speaker=" ".join(lead), snippet=m.snippet, cluster=m.cluster)
+        self._classify(inner)
+        if inner.kind != "body" or not inner.key:
+            return False
+        m.kind, m.key, m.context, m.display = "body", inner.key, inner.context, inner.display or " ".join(lead)
+        return True
+
+    def _is_document_head(self, words: list[str]) -> bool:
+        """Does the phrase end in a document noun written as a common noun ('the report', 'Recent
+        reports', 'Estimates'), not as part of a name ('the US Geological Survey')?"""
+        head = words[-1].lower().strip(".,")
+        if head not in DOCUMENTS:
+            return False
+        return words[-1].islower() or len(words) == 1 or all(not w[:1].isupper() for w in words[1:])
+
+    def _issuer(self, m: Mention, phrase: str) -> bool:
+        """Take the issuer named in a document's phrase, when it is a body or a person."""
+        inner = Mention(speaker=phrase, snippet=m.snippet, cluster=m.cluster)
+        self._classify(inner)
+        if inner.kind in ("body", "person", "place_or_person") and inner.key:
+            m.kind, m.key, m.name, m.context = inner.kind, inner.key, inner.name, inner.context
+            m.display = inner.display or self._display(phrase)
+            return True
+        return False
+
+    def _from_words(self, m: Mention, s: str) -> None:
+        """A body, a group, a person (titles and roles stripped) or a description, from the words."""
+        lex = self.lex
+        pm = re.match(r"(.+?)'s?\s+(.+)$", s)  # 'South Korea's spy agency' -> context 'South Korea'
         if pm and fold(pm.group(1)) in lex.places:
             m.context = pm.group(1)
         m.key = alias_key(s)
         words = s.split()
-        lows = [w.lower().strip(".,").removesuffix("'s") for w in words]
-        head = lows[-1] if lows else ""
+        lows = [hyphenated_title(w.lower().strip(".,").removesuffix("'s"), lex) for w in words]
         if len(words) == 1 and words[0].isupper() and len(words[0]) > 1:
             m.kind = "body"
             return
@@ -359,9 +456,16 @@ class Canonicaliser:
             return
         if org > 0:  # 'Detective Sarah Jones of the Metropolitan Police': the person before 'of'
             words, lows = words[:org], lows[:org]
-            s = " ".join(words)
-            m.key = alias_key(s)
-            head = lows[-1]
+            m.key = alias_key(" ".join(words))
+        if self._described(m, words, lows):
+            return
+        self._name_or_body(m, words, lows)
+
+    def _described(self, m: Mention, words: list[str], lows: list[str]) -> bool:
+        """'officials in Gaza', 'a federal judge in Texas', 'Ukrainian officials': a group, or an
+        unnamed person described by a role."""
+        lex = self.lex
+        head = lows[-1] if lows else ""
         proper = len(words) > 1 and all(w[:1].isupper() for w in words) and fold(words[0]) not in lex.places
         # 'people familiar with the matter', 'a source close to the talks': the noun before the modifier
         post = next((i for i, w in enumerate(lows) if i > 0 and (w in SOURCE_ADJ or w in POST_PREPS)), -1)
@@ -370,14 +474,19 @@ class Canonicaliser:
             and (lows[post - 1] in lex.groups or lows[post - 1] in lex.roles)
             and (words[post - 1].islower() or post == 1)
         ):
-            head = lows[post - 1]  # 'officials in Gaza', 'a federal judge in Texas'
+            head = lows[post - 1]
             if head in lex.roles and head not in lex.groups:
                 m.kind = "person"  # an unnamed person, described
-                return
+                return True
         if head in lex.groups and not proper:
             m.kind = "group"
-            return
-        # trailing run of capitalised words after titles/roles: a person's name?
+            return True
+        return False
+
+    def _name_or_body(self, m: Mention, words: list[str], lows: list[str]) -> None:
+        """The trailing run of capitalised words after titles and roles: a person's name, unless it
+        is a place, a body, or a street or building that stands for one ('Downing Street')."""
+        lex = self.lex
         k = len(words)
         while (
             k > 0
@@ -392,19 +501,9 @@ class Canonicaliser:
             m.kind = "place_or_person"  # 'Paris claims ...': the city, or Valeska Paris
             m.name = (name[0],)
             return
-        while name and fold(name[0]).removesuffix("'s") in lex.places:
-            name = name[1:]  # 'Governor of Washington Chris Gregoire'
-        if len(name) > 3:
-            name = name[-2:]  # '... Council on American-Islamic Relations Alia Salem'
-        if any(w.lower().strip(".,") in NOT_NAMES for w in name):
-            name = []
+        name = person_words(name, lex)
         body_word = any(w in lex.bodies for w in lows)
-        if (
-            name
-            and 1 <= len(name) <= 4
-            and not (body_word and k == 0)
-            and not any(w.isupper() and len(w) > 1 and not INITIALS_RE.fullmatch(w) for w in name)
-        ):
+        if name and not (body_word and k == 0) and not any(is_acronym(w) for w in name):
             folded = fold(" ".join(name)).removesuffix("'s")
             if folded not in lex.places and not all(fold(w).removesuffix("'s") in lex.places for w in name):
                 m.kind = "person"
@@ -414,13 +513,10 @@ class Canonicaliser:
                 m.kind = "place_or_person"
                 m.name = (name[0],)
                 return
-        if head in lex.roles:
+        if lows[-1] in lex.roles:
             m.kind = "person"  # an unnamed person: 'a teacher', 'the team's coach'
             return
-        if body_word or words[-1][:1].isupper():
-            m.kind = "body"
-            return
-        m.kind = "other"
+        m.kind = "body" if body_word or words[-1][:1].isupper() else "other"
 
     def _org_name(self, words: list[str], lows: list[str]) -> int:
         """Read a name joined by 'of' / 'for' / 'and' ('Bureau of Labor Statistics', 'Food and
@@ -468,6 +564,7 @@ class Canonicaliser:
         if len(cands) == 1:
             return cands[0][0]
         best, best_score = cands[0][0], (-1, -1, -1)
+        score: list[int]
         for canonical, _kind, context in cands:
             score = [0, 0, 0]
             for w in context:
@@ -475,25 +572,62 @@ class Canonicaliser:
                 score[0] += a
                 score[1] += b
                 score[2] += c
-            if tuple(score) > best_score:
-                best, best_score = canonical, tuple(score)
+            if (score[0], score[1], score[2]) > best_score:
+                best, best_score = canonical, (score[0], score[1], score[2])
         return best
 
-    def resolve(self, mentions: list[Mention]) -> None:
+    def resolve(self, mentions: list[Mention], acronyms: dict[str, str]) -> None:
+        """Set every mention's canonical name and kind. ``acronyms`` maps the acronyms the
+        collection defines to their expansions (``{"NIS": "National Intelligence Service"}``)."""
         self.table_kind = {c: k for cands in self.lex.aliases.values() for c, k, _ in cands}
-        acronyms = self.learn_acronyms()
-        expansions = {alias_key(v): k for k, v in acronyms.items()}
+        acronyms = dict(acronyms)
         members: dict[str, list[str]] = defaultdict(list)
         for sid, cid in self.clusters.items():
             members[cid].append(sid)
-
         for m in mentions:
             self.classify(m)
-        # an acronym speaker and a speaker whose capitalised words it abbreviates ('the NIS' and
-        # 'South Korea's National Intelligence Service') name one body
-        acr_speakers = {m.speaker.split()[-1] for m in mentions if m.kind == "body" and m.speaker.split()[-1].isupper()}
+        self._document_issuers(mentions)
+        expansions = self._acronym_speakers(mentions, acronyms)
+        # 1-2. alias table and learned acronyms
         for m in mentions:
-            if not acr_speakers or m.kind in ("pronoun", "group"):
+            if m.kind != "pronoun":
+                self._alias(m, acronyms, expansions, members.get(m.cluster, []) if m.cluster else [])
+        # 3. people
+        self._people([m for m in mentions if m.canonical is None and m.kind in ("person", "place_or_person")], members)
+        # 4. descriptions joined to a body named in the same snippet or cluster
+        self._descriptions(mentions)
+        # 5. everything else: its own name, as written without the article, most frequent form
+        self._own_names(mentions)
+        self._same_start(mentions)
+        # 6. pronouns that open a snippet: the speaker they refer to earlier in the same article
+        self._pronouns(mentions)
+        self._no_person_for_he_or_she(mentions)
+
+    def _document_issuers(self, mentions: list[Mention]) -> None:
+        """A bare document ('The statement said ...') takes the issuer its snippet names before it
+        ('The ministry issued a statement on Monday.'); without one it keeps no canonical."""
+        for m in mentions:
+            if m.kind != "document" or m.key or m.start < 0:
+                continue
+            text = self.texts.get(m.snippet, "")
+            head = fold(m.speaker.split()[-1]).strip(".,")
+            found = None
+            for hit in ISSUED_RE.finditer(text, max(0, m.start - 400), m.start):
+                if fold(hit.group(2)) == head:
+                    found = hit.group(1)
+            if found is not None:
+                self._issuer(m, found)
+
+    def _acronym_speakers(self, mentions: list[Mention], acronyms: dict[str, str]) -> dict[str, str]:
+        """An acronym speaker and a speaker whose capitalised words it abbreviates ('the NIS' and
+        'South Korea's National Intelligence Service') name one body: adds them to ``acronyms``
+        and returns ``{expansion key: acronym}``."""
+        expansions = {alias_key(v): k for k, v in acronyms.items()}
+        acr_speakers = {m.speaker.split()[-1] for m in mentions if m.kind == "body" and m.speaker.split()[-1].isupper()}
+        if not acr_speakers:
+            return expansions
+        for m in mentions:
+            if m.kind in ("pronoun", "group"):
                 continue
             words = m.speaker.replace("’", "'").split()
             if m.context:
@@ -503,52 +637,47 @@ class Canonicaliser:
             if len(caps) >= 2 and initials in acr_speakers and initials not in acronyms:
                 acronyms[initials] = " ".join(w for w in words if w.lower() != "the")
                 expansions[alias_key(acronyms[initials])] = initials
+        return expansions
 
-        # 1-2. alias table and learned acronyms
-        for m in mentions:
-            if m.kind == "pronoun":
-                continue
-            mem = members.get(m.cluster, []) if m.cluster else []
-            keys = [m.key]
-            words = m.key.split()
-            if len(words) > 1 and words[-1] in SPOKES:
-                keys.append(" ".join(words[:-1]))  # 'NIS officials' -> 'NIS'
-            if m.context:
-                rest = alias_key(
-                    m.speaker.replace("’", "'").split("'", 1)[-1][1:].strip()
-                    if "'" in m.speaker.replace("’", "'")
-                    else ""
-                )
-                if rest:
-                    keys.append(rest)
-            for key in keys:
-                canonical = self.alias_lookup(key, m, mem)
-                if canonical is None:
-                    raw = key.upper()
-                    exp = acronyms.get(raw) if key and raw.replace("&", "").isalpha() else None
-                    if exp is None and key in expansions:
-                        exp = acronyms[expansions[key]]
-                        canonical = self.alias_lookup(alias_key(expansions[key]), m, mem)
-                    if exp is not None and canonical is None:
-                        canonical = self.alias_lookup(alias_key(exp), m, mem) or exp
-                if canonical is not None and m.kind == "group" and self.table_kind.get(canonical) == "person":
-                    canonical = None  # a group never becomes a person
-                    continue
-                if canonical is not None:
-                    m.canonical = canonical
-                    m.kind = self.table_kind.get(canonical, "body")  # 'NIS officials' speak for the NIS
-                    break
+    def _alias_keys(self, m: Mention) -> list[str]:
+        """The keys a mention is looked up by: its own, without a spokes-noun ('NIS officials' ->
+        'NIS'), without its place prefix ("South Korea's spy agency" -> 'spy agency')."""
+        keys = [m.key]
+        words = m.key.split()
+        if len(words) > 1 and words[-1] in SPOKES:
+            keys.append(" ".join(words[:-1]))
+        if m.context:
+            s = m.speaker.replace("’", "'")
+            rest = alias_key(s.split("'", 1)[-1][1:].strip() if "'" in s else "")
+            if rest:
+                keys.append(rest)
+        return keys
 
-        # 3. people
-        self._people([m for m in mentions if m.canonical is None and m.kind in ("person", "place_or_person")], members)
+    def _alias(self, m: Mention, acronyms: dict[str, str], expansions: dict[str, str], mem: list[str]) -> None:
+        """The alias table, then the acronyms the collection defines."""
+        for key in self._alias_keys(m):
+            canonical = self.alias_lookup(key, m, mem)
+            if canonical is None:
+                raw = key.upper()
+                exp = acronyms.get(raw) if key and raw.replace("&", "").isalpha() else None
+                if exp is None and key in expansions:
+                    exp = acronyms[expansions[key]]
+                    canonical = self.alias_lookup(alias_key(expansions[key]), m, mem)
+                if exp is not None and canonical is None:
+                    canonical = self.alias_lookup(alias_key(exp), m, mem) or exp
+            if canonical is not None and m.kind == "group" and self.table_kind.get(canonical) == "person":
+                continue  # a group never becomes a person
+            if canonical is not None:
+                m.canonical = canonical
+                m.kind = self.table_kind.get(canonical, "body")  # 'NIS officials' speak for the NIS
+                return
 
-        # 4. descriptions joined to a body named in the same snippet or cluster
-        self._descriptions(mentions)
-
-        # 5. everything else: its own name, as written without the article, most frequent form
+    def _own_names(self, mentions: list[Mention]) -> None:
+        """Everything still unnamed: its own name, as written without the article (lower case
+        for a description), the most frequent form of its key."""
         forms: dict[str, Counter[str]] = defaultdict(Counter)
         for m in mentions:
-            if m.canonical is None and m.kind != "pronoun":
+            if m.canonical is None and m.kind != "pronoun" and m.key:
                 forms[m.key][self._common_case(m.display or self._display(m.speaker), m.kind)] += 1
         for m in mentions:
             if m.canonical is None and m.kind != "pronoun" and m.key:
@@ -556,8 +685,10 @@ class Canonicaliser:
             if m.kind == "place_or_person":
                 m.kind = "body"
 
-        # one speaker read twice: 'Posts on the board theorized that ..., and wrote that ...' gives
-        # the second verb the head noun only; spans that start together in a snippet are one speaker
+    @staticmethod
+    def _same_start(mentions: list[Mention]) -> None:
+        """One speaker read twice: 'Posts on the board theorized that ..., and wrote that ...' gives
+        the second verb the head noun only; spans that start together in a snippet are one speaker."""
         longest: dict[tuple[str, int], Mention] = {}
         for m in mentions:
             if m.start >= 0 and m.canonical is not None:
@@ -573,8 +704,13 @@ class Canonicaliser:
                 continue  # a group never becomes a person, nor a person a group
             m.canonical, m.kind = o.canonical, o.kind
 
-        # 6. pronouns that open a snippet: the speaker they refer to earlier in the same article
-        self._pronouns(mentions)
+    @staticmethod
+    def _no_person_for_he_or_she(mentions: list[Mention]) -> None:
+        """'he' / 'she' resolved in its snippet to something that is no person ('Downing Street'):
+        no canonical name, never a place or a thing."""
+        for m in mentions:
+            if m.pronoun in ("he", "she") and m.kind != "person":
+                m.canonical, m.kind = None, "pronoun"
 
     def _common_case(self, s: str, kind: str) -> str:
         """A description's canonical form in lower case: 'Rescuers' / 'rescuers', 'Health officials'
@@ -613,9 +749,10 @@ class Canonicaliser:
     def _lower_words(self) -> frozenset[str]:
         """Every word the collection writes in lower case somewhere (built once, on demand)."""
         if self._lower is None:
-            if self._joined is None:
-                self._joined = "\n".join(self.texts.values())
-            self._lower = frozenset(LOWER_WORD_RE.findall(self._joined))
+            words: set[str] = set()
+            for text in self.texts.values():
+                words.update(LOWER_WORD_RE.findall(text))
+            self._lower = frozenset(words)
         return self._lower
 
     @staticmethod
@@ -627,60 +764,103 @@ class Canonicaliser:
         return s
 
     def _people(self, people: list[Mention], members: dict[str, list[str]]) -> None:
-        full: dict[tuple[str, str], list[Mention]] = defaultdict(list)
+        """Full names merge when they name one person in the collection; a bare surname joins the
+        one full name it can mean."""
+        full: dict[PersonKey, list[Mention]] = defaultdict(list)
         for m in people:
             if m.kind == "person" and len(m.name) >= 2:
-                full[(skeleton(m.name[0])[:1], skeleton(m.name[-1]))].append(m)
-        by_surname: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        entity_name: dict[tuple[str, str], str] = {}
-        for key, ms in full.items():
-            by_surname[key[1]].append(key)
-            forms = Counter(" ".join(m.name) for m in ms)
+                full[person_key(m.name)].append(m)
+        self._root = merge_person_keys({k: ms[0].name for k, ms in sorted(full.items())})
+        by_surname: dict[str, list[PersonKey]] = defaultdict(list)
+        entity_name: dict[PersonKey, str] = {}
+        for key in sorted(full):
+            root = self._root.get(key, key)
+            if root not in by_surname[key[1]]:
+                by_surname[key[1]].append(root)
+        for root in {self._root.get(k, k) for k in full}:
+            forms = Counter(" ".join(m.name) for m in full[root])
             name = max(forms.items(), key=lambda kv: (kv[1], len(kv[0]), kv[0]))[0]
             table = self.lex.aliases.get(alias_key(name))
-            entity_name[key] = table[0][0] if table else name
+            entity_name[root] = table[0][0] if table else name
+        for key in full:
+            entity_name.setdefault(key, entity_name[self._root.get(key, key)])
         self._entity_name, self._by_surname = entity_name, by_surname
+        # a name of three or more words whose first word is used alone ('Tedros', 'Abiy'): the
+        # given name that news uses as the short form; only when one person of the collection has it
+        by_given: dict[str, list[PersonKey]] = defaultdict(list)
+        for key in sorted(full):
+            root = self._root.get(key, key)
+            words = [w for w in full[key][0].name if w.rstrip(".").upper() not in NAME_SUFFIXES]
+            if len(words) >= 3 and root not in by_given[key[0]] and any(self._titled(m) for m in full[key]):
+                by_given[key[0]].append(root)
+        self._by_given = {k: v for k, v in by_given.items() if k not in by_surname}
         for key, ms in full.items():
             for m in ms:
                 self._speaker_keys[m.snippet].add(key)
-        for key, ms in full.items():
-            for m in ms:
                 m.canonical = entity_name[key]
         for m in people:
-            if m.canonical is not None or not m.name:
-                continue
-            if len(m.name) >= 2:
-                continue
-            sk = skeleton(m.name[-1])
-            cands = by_surname.get(sk, [])
-            pick = None
-            if len(cands) == 1:
-                pick = cands[0]
-            elif len(cands) > 1:
-                # the one named in the same snippet, else in the same cluster, else earlier in the article
-                scopes = [[m.snippet], members.get(m.cluster, []) if m.cluster else [], self._article_before(m.snippet)]
-                for scope in scopes:
-                    hits = [c for c in cands if any(self._names_in(entity_name[c], s) for s in scope)]
-                    if len(hits) == 1:
-                        pick = hits[0]
-                        break
-            if pick is not None:
-                m.canonical = entity_name[pick]
-                m.kind = "person"
-                continue
-            if cands:  # several people of that surname and nothing to choose between them
-                if m.kind == "person":
-                    m.canonical = m.name[-1]
-                continue
-            # no speaker carries the full name: the article introduced it in its text ('For Kevin
-            # Allton, a USI instructor, ...' then 'Allton said'), or misspelt it ('Maurer' / 'Mauer')
-            named = self._article_full_name(m.name[-1], m.snippet, m.kind == "person")
-            if named is not None:
-                m.canonical = named
-                m.kind = "person"
-            elif m.kind == "person":
-                table = self.lex.aliases.get(alias_key(m.name[-1]))
-                m.canonical = table[0][0] if table else m.name[-1]
+            if m.canonical is None and len(m.name) == 1:
+                self._surname_only(m, members)
+
+    def _titled(self, m: Mention) -> bool:
+        """Is the person's name written right after a title or role ('Director-General Tedros ...')?
+        Then it is surely a person's name, not an organisation's read as one."""
+        words = m.speaker.replace("’", "'").split()
+        i = len(words) - len(m.name)
+        if i <= 0 or [w.removesuffix("'s").rstrip(",.") for w in words[i:]] != list(m.name):
+            return False
+        before = hyphenated_title(words[i - 1].lower().strip(".,"), self.lex)
+        return before in self.lex.titles or before in self.lex.roles
+
+    def _surname_only(self, m: Mention, members: dict[str, list[str]]) -> None:
+        """A bare surname ('Sunak') joins the one full name of the collection with that surname;
+        with several ('John Smith', 'Jane Smith'), the one named in the same snippet, cluster or
+        article, else none; with none, the full name its article's text gives."""
+        cands = self._by_surname.get(skeleton(m.name[-1]), [])
+        pick = None
+        if len(cands) == 1:
+            pick = cands[0]
+        elif len(cands) > 1:
+            # the one named in the same snippet, else in the same cluster, else earlier in the article
+            scopes = [[m.snippet], members.get(m.cluster, []) if m.cluster else [], self._article_before(m.snippet)]
+            for scope in scopes:
+                hits = [c for c in cands if any(self._names_in(self._entity_name[c], s) for s in scope)]
+                if len(hits) == 1:
+                    pick = hits[0]
+                    break
+        if pick is not None:
+            m.canonical = self._entity_name[pick]
+            m.kind = "person"
+            return
+        if cands:  # several people of that surname and nothing to choose between them
+            if m.kind == "person":
+                m.canonical = m.name[-1]
+            return
+        given = self._by_given.get(skeleton(m.name[-1]), [])
+        if m.kind == "person" and len(given) == 1:
+            m.canonical = self._entity_name[given[0]]  # 'Tedros' -> Tedros Adhanom Ghebreyesus
+            return
+        # no speaker carries the full name: the article introduced it in its text ('For Kevin
+        # Allton, a USI instructor, ...' then 'Allton said'), or misspelt it ('Maurer' / 'Mauer')
+        named = self._article_full_name(m.name[-1], m.snippet, m.kind == "person")
+        if named is not None:
+            m.canonical = named
+            m.kind = "person"
+        elif m.kind == "person":
+            table = self.lex.aliases.get(alias_key(m.name[-1]))
+            m.canonical = table[0][0] if table else m.name[-1]
+
+    def _known_key(self, key: PersonKey) -> PersonKey:
+        """The speaker key a name in the text stands for: its own, or the one known key of the same
+        surname whose first name it abbreviates or extends ('Cres' / 'Creswell'); else its own."""
+        if key in self._entity_name:
+            return self._root.get(key, key)
+        fits = {
+            self._root.get(k, k)
+            for k in self._by_surname.get(key[1], ())
+            if k[1] == key[1] and first_names_compatible(k[0], key[0])
+        }
+        return next(iter(fits)) if len(fits) == 1 else key
 
     # ------------------------------------------------------------------ articles
     def _article_index(self) -> None:
@@ -776,12 +956,12 @@ class Canonicaliser:
         for sid in scope:
             for _pos, name, _titled, _g in self.text_people(sid):
                 if len(name) >= 2:
-                    fk = (skeleton(name[0])[:1], skeleton(name[-1]))
+                    fk = self._known_key(person_key(name))
                     names.setdefault(fk, self._entity_name.get(fk, " ".join(name)))
         for fk, nm in known:
             if fk in names or any(self._names_in(nm, sid) for sid in scope[:1]):
                 names[fk] = nm
-        spoken = {fk for sid in scope for fk in self._speaker_keys.get(sid, ())}
+        spoken = {self._root.get(fk, fk) for sid in scope for fk in self._speaker_keys.get(sid, ())}
         for fk in names:
             if fk[1] == sk:
                 exact.add(fk)
@@ -796,8 +976,7 @@ class Canonicaliser:
     def _person_canonical(self, name: tuple[str, ...], snippet: str) -> str | None:
         """The canonical name of a person named in the text (a full name, or a titled surname)."""
         if len(name) >= 2:
-            fk = (skeleton(name[0])[:1], skeleton(name[-1]))
-            hit = self._entity_name.get(fk)
+            hit = self._entity_name.get(self._known_key(person_key(name)))
             if hit is not None:
                 return hit
             table = self.lex.aliases.get(alias_key(" ".join(name)))

@@ -10,7 +10,11 @@ The rules, in order:
 * a reporting verb from the lexicon with its speaker on the left (``X said``, ``X has confirmed``,
   ``"Q," X said``, ``Y, X said on Friday``) or on the right (``"Q," said X``, ``Y, added X``),
   then the content: a quote after it (``X said: "Q"``), a ``that``-clause, a bare clause for
-  verbs that allow one, a noun phrase for verbs like *highlighted*, or the text before it;
+  verbs that allow one, an infinitive for verbs of promise and appeal (``vowed to rebuild``,
+  ``urged both sides to return``), a noun phrase for verbs like *highlighted*, or the text
+  before it;
+* participles: ``…, with X saying …``, ``…, X saying …`` (an absolute construction), ``…, adding
+  that …`` (the sentence's previous speaker or its subject), ``was quoted (by Y) as saying``;
 * sourcing phrases: ``according to X``, ``as reported by X``, ``citing X``, ``quoting X``;
 * quotes introduced by a colon (``X: "Q"``) or followed by a dash (``"Q" — X``), and the second
   half of a split quote (its own claim, same speaker and cue);
@@ -18,7 +22,8 @@ The rules, in order:
   kept); an unpaired opening mark runs to the end of the snippet (``truncated``), a stray closing
   mark is ignored or, first in the snippet, closes a quote cut off at its start;
 * pronoun speakers (he / she / it / they) resolved to the nearest earlier speaker or name in the
-  same snippet; the speaker becomes that name and ``pronoun`` keeps what was written.
+  same snippet (never a street or building such as 'Downing Street'); the speaker stays the
+  pronoun as written and the name is kept as the claim's antecedent.
 
 A wire dateline opening the snippet (``BRUSSELS, March 3 (Reuters) - ``, ``WASHINGTON (AP) — ``) is
 no part of the first sentence: contents start after it (offsets still into the original text).
@@ -34,65 +39,51 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import NamedTuple
 
-from .lexicon import Lexicon, Verb
-from .lexicon import fold as fold_place
-
-
-def _words(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
+from toolkit_attribution.lexicon import Lexicon, Verb, build_lexicon
+from toolkit_attribution.lexicon import fold as fold_place
+from toolkit_attribution.words import (
+    ABBREV,
+    AFTER_SPEAKER,
+    ASIDES,
+    AUX,
+    BE,
+    CLAUSE_STOP,
+    DETS,
+    DOC_NOUNS,
+    FINITE,
+    IRREGULAR_PAST,
+    LEAD_DROP,
+    NEGATED_AUX,
+    NOT_ADVERB_LY,
+    NP_INNER_PREPS,
+    NP_OBJECTS,
+    OBJ_PRON,
+    PERSON_PRON,
+    PLACE_HEADS,
+    PREPS,
+    SOURCE_ADJ,
+    SUBJ_PRON,
+    TIME_NOUNS,
+    VERB_STOP,
+    WEEKDAYS,
+    WH_WORDS,
+)
 
 OPEN_Q = "“«„‟"
 CLOSE_Q = "”»"
+#: A reporting verb and a comma right before a straight quote mark: the quote opens there.
+SAID_COMMA_RE = re.compile(r"\b(?:said|says|added|adds|told|stated|wrote|explained|declared|asked),[ \t]*\Z")
 QUOTE_RE = re.compile(r'["“”«»„‟]')
 SINGLE_RE = re.compile("[‘’]")
 TOKEN_RE = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:[’'\-&.]\w+)*(?:[’'](?:s\b)?)?|[^\w\s]")
 
 # Sentence ends: . ! ? or an ellipsis, closing marks, space, then something that starts a sentence.
 SENT_RE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])")
-ABBREV = _words(
-    "mr mrs ms dr st gen sen rep gov lt col capt maj prof jr sr no vs inc corp co ltd sgt adm cmdr rev fr "
-    "hon jan feb mar apr jun jul aug sep sept oct nov dec dept est approx fig ft"
-)
 
-AUX = _words(
-    "has have had 's is are was were be been being will would shall should can could may might must do "
-    "does did also not never n't just already now then still again further too even only first recently "
-    "previously reportedly allegedly apparently later earlier once twice repeatedly publicly privately "
-    "separately subsequently initially originally officially formally openly flatly firmly strongly "
-    "clearly immediately quickly swiftly explicitly categorically mistakenly wrongly falsely correctly "
-    "rightly long however meanwhile both all each yesterday today tonight"
-)
-BE = _words("is are was were be been being")
-WEEKDAYS = _words("monday tuesday wednesday thursday friday saturday sunday")
-TIME_NOUNS = _words("week month year morning afternoon evening night weekend day")
-CLAUSE_STOP = _words(
-    "that which who whom whose when where while because since although though if as after before and but "
-    "or nor so yet than unless whereas whether until once how why what"
-)
-VERB_STOP = _words(
-    "is are was were has have had will would can could may might must should shall do does did not be been being"
-)
-OBJ_PRON = _words("him her them me us")
-DETS = _words("the a an this that these those its his her their our my your some any every each no")
-PREPS = _words(
-    "in on at after despite during with for by from under since before following amid over about against "
-    "into through across among within without toward towards upon via"
-)
-NP_INNER_PREPS = _words("of for")
-#: Words an anonymous source is described by before a preposition: 'people familiar with the
-#: matter', 'a source close to the talks', 'officials briefed on the plan'.
-SOURCE_ADJ = _words("familiar close knowledgeable privy briefed involved acquainted")
-#: Documents a claim may be sourced to; after one, 'with' / 'by' / 'from' stays in the phrase:
-#: 'a filing with the Securities and Exchange Commission', 'a report by the UN', 'data from the ONS'.
-DOC_NOUNS = _words(
-    "filing filings report reports data figures statement statements study survey poll document documents "
-    "records papers letter memo transcript ruling indictment complaint lawsuit affidavit analysis estimate "
-    "estimates assessment audit review census release notice testimony submission"
-)
 # A wire dateline opening a snippet: 'BRUSSELS, March 3 (Reuters) - ', 'WASHINGTON (AP) — ',
 # 'KYIV, Ukraine (AP) — ', 'LONDON, Sept 18 (Reuters) -', '(Reuters) - '. A city in capitals
 # (optionally a region and a date after commas) and/or an agency in brackets, then a dash. It is
@@ -105,16 +96,6 @@ DATELINE_RE = re.compile(
     r"(?:[ \t]{1,3}\([A-Z][\w .&/-]{0,40}\))?"  # ' (Reuters)'
     r"|\([A-Z][\w .&/-]{0,40}\)"
     r")[ \t]{0,3}(?:—|–|--|-)[ \t]{0,3}(?=\S)"
-)
-LEAD_DROP = _words(
-    "but and however meanwhile also now so still yet both even indeed separately earlier later instead "
-    "then moreover furthermore thus hence while if"
-)
-SUBJ_PRON = _words("he she they it we i")
-PERSON_PRON = _words("he she")
-NOT_ADVERB_LY = _words(
-    "family assembly ally italy supply daily weekly monthly rally july reply anomaly monopoly early only "
-    "holy fly bully belly jelly lily sally emily kelly molly polly billy"
 )
 # After a cue: adverbials that may sit between the verb and its content.
 _DAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
@@ -157,27 +138,11 @@ CONTENT_CUT_RE = re.compile(
     r";|(?:,|(?<=,[”\"’]))\s*(?:according\s+to|as\s+reported\s+by|as\s+quoted\s+by|citing|quoting|adding|saying|"
     r"(?:he|she|they|it|we)\s+(?:said|added|told|warned|says|adds))\b|\s[—–]\s|\s--\s"
 )
-FINITE = _words(
-    "is are was were will would can could may might must should shall has have had does did isn't aren't "
-    "wasn't weren't won't wouldn't can't couldn't hasn't haven't hadn't doesn't didn't ’s 's"
-)
-ASIDES = _words("who which in on at speaking and published writing")
 TO_QUOTE_RE = re.compile(r"[ \t]*[,:][ \t]*")
 DASH_RE = re.compile(r"[ \t,]{0,4}(?:—|–|--|-)[ \t]{0,4}")
 ASIDE_RE = re.compile(r",\s+[^,;:\"“”]{1,60},\s*(?=that\b|[\"“])")
-WH_WORDS = _words("what how why whether where when who")
-IRREGULAR_PAST = _words(
-    "began became brought built bought broke came caught chose did drew fell felt fled fought found gave "
-    "got grew had held hit kept knew led left lost made meant met paid put ran rose sat saw sent set shot "
-    "sold spent spoke stood struck swore taught thought threw took told understood went won wrote"
-)
 # 'told a briefing that ...', 'told the state broadcaster on Monday that ...': the addressee ends at 'that'
 OBJECT_THAT_RE = re.compile(r"(\s+(?:[\w'’.&-]+\s+){0,5}?[\w'’.&-]+)(?:\s+that\b|\s*[:,]\s*[\"“‘])")
-NP_OBJECTS = _words("responsibility credit victory asylum ownership custody control damages")
-NEGATED_AUX = _words(
-    "don't doesn't didn't won't wouldn't can't couldn't haven't hasn't hadn't isn't aren't wasn't weren't "
-    "shouldn't mustn't"
-)
 INTERRUPTED_RE = re.compile(r",\s+(?!(?:but|and|adding|saying|according|citing|as|while|when|which|who)\b)[a-z]")
 COORD_END_RE = re.compile(r"[,;]\s*(?:(?:but|and|while|whereas|yet)\s+)?\Z")
 #: No claim part reaches further than this from its cue (news sentences are far shorter), which
@@ -185,12 +150,9 @@ COORD_END_RE = re.compile(r"[,;]\s*(?:(?:but|and|while|whereas|yet)\s+)?\Z")
 MAX_SPAN = 1500
 #: How many neighbouring claims the post-processing compares a claim with.
 NEAR = 24
-AFTER_SPEAKER = frozenset(
-    ["to", "who", "which", "as", "and", "adding", "according", "while", "when", "saying", "but", "because"]
-)
 NAME_AFTER_RE = re.compile(r",\s+((?:[A-Z][\w'’.-]+\s+){1,3}[A-Z][\w'’.-]+)\s*,")
 ROLE_AFTER_RE = re.compile(r",\s+((?:the\s+|a\s+|an\s+)?[a-z][^,.;:\"“”]{2,80}?)(?=[,.;]|$)")
-NP_CONTENT_CUT_RE = re.compile(r"[,;:]|\s[—–-]\s|\s(?:with|while|as|after|before|because|and\s+said)\s")
+NP_CONTENT_CUT_RE = re.compile(r"(?:,(?!\d{3}\b)|[;:])|\s[—–-]\s|\s(?:with|while|as|after|before|because|and\s+said)\s")
 
 
 @dataclass
@@ -208,9 +170,95 @@ class Claim:
     truncated: bool = False
     pronoun: str | None = None  # the pronoun as written when the speaker was resolved from one
     nested_in: int = -1  # the quote this claim sits in (a claim inside quoted speech)
+    #: the span of the name a pronoun speaker refers to (-1: none). While the rules run, a
+    #: resolved claim's speaker span is the antecedent's (they compare speakers by position); the
+    #: last step puts the pronoun back as the speaker and keeps the antecedent here.
+    antecedent_start: int = -1
+    antecedent_end: int = -1
+    pronoun_start: int = -1
+    pronoun_end: int = -1
 
 
-_RETRY = object()
+class _Retry:
+    """The walk left ran off a short window: read further back."""
+
+
+_RETRY = _Retry()
+
+#: Paired quote marks: ``(open, close, truncated)`` (see :func:`pair_quotes`).
+Quotes = list[tuple[int, int, bool]]
+#: A content span, its kind and the index of the quote it is (-1: none).
+Content = tuple[tuple[int, int], str, int]
+NoContent = tuple[tuple[int, int] | None, str, int]
+#: 'to rebuild ...', 'both sides to return ...': an infinitive, after at most a short object.
+#: ', saying ...' right after a noun-phrase content: the participle carries what was said.
+PARTICIPLE_AFTER_RE = re.compile(r"\s*,\s*(?:saying|adding|insisting|arguing|explaining|stressing|claiming)\b")
+#: The object before a quote a verb like *called* names: 'called the plan "a disaster"'.
+QUOTE_OBJECT_RE = re.compile(r"\s+(?:[\w'’-]+\s+){1,4}?(?=[\"“‘'])")
+#: 'a disaster' in straight single quotes after such an object: letters inside, no apostrophe end.
+SINGLE_QUOTED_RE = re.compile(r"'([A-Za-z][^'\n]{0,100}?[\w.!?])'(?![A-Za-z])")
+#: Generational suffixes that end a name ('Maria Santos IV'), not acronyms.
+NAME_SUFFIXES = frozenset(["II", "III", "IV", "VI", "VII", "VIII", "JR", "SR"])
+#: Participles that carry a document's phrase on to who holds it: 'court documents seen by the BBC'.
+DOC_PARTICIPLES = frozenset(["seen", "obtained", "reviewed", "cited", "filed", "released", "published", "issued"])
+#: A preposition or determiner a phrase read rightwards must not end on.
+DOC_PREPS = frozenset(["with", "by", "from", "to", "in", "at"])
+NP_TAIL_RE = re.compile(r"(?:\s+(?:of|for|to|at|in|on|by|the|a|an))+$")
+#: 'was quoted by local media as' right before 'saying': the subject before it is the speaker.
+QUOTED_BY_RE = re.compile(r"\s(?:was|were|is|are|been|being)\s+quoted\s+by\s+[^,.;:\"“”]{1,60}?\s+as\s*\Z")
+INFINITIVE_RE = re.compile(
+    r"(?:(?!(?:to|of|for|in|on|at|with|from|by|about)\b)[\w'’.-]+\s+){0,5}?"
+    r"to\s+[\"“‘]?(?!(?:the|a|an|his|her|their|its|this|that|these|those|my|our|your)\b)[a-z]"
+)
+
+
+@dataclass(frozen=True)
+class CueSite:
+    """One reporting verb in a snippet and what its rules read: the text and its paired quotes,
+    the cue span, the window its claim may occupy (``u0``..``u1``: its sentence, at most
+    ``MAX_SPAN`` either side), and where the speaker's phrase may start (``lo``: the sentence
+    start, or just after a quote that closes before the cue, whose index is ``prev_quote``)."""
+
+    text: str
+    verb: Verb
+    cs: int
+    ce: int
+    u0: int
+    u1: int
+    quotes: Quotes
+    qstarts: list[int]
+    lo: int = -1
+    prev_quote: int = -1
+
+    def __post_init__(self) -> None:
+        if self.lo < 0:
+            object.__setattr__(self, "lo", self.u0)
+
+
+POSTPOSED_NEXT_RE = re.compile(r"(?:but|and|adding|before|after|as|while|when|which|though|although)\b")
+
+
+def ends_report(rest: str) -> bool:
+    """Does nothing that could be content follow the cue ('Y, X said.' / 'Y, X said, but ...')?"""
+    rest_s = rest.lstrip(" ,")
+    return (
+        not rest_s
+        or rest_s[0] in ".!?;)"
+        or rest_s.startswith(("...", "…"))
+        or rest.startswith(("—", " —", " –", " -"))
+        or (rest.startswith(",") and (not rest_s[:1].isalpha() and rest_s[:1] not in '"“«'))
+        or (rest.startswith(",") and POSTPOSED_NEXT_RE.match(rest_s) is not None)
+    )
+
+
+class LeftPhrase(NamedTuple):
+    """A noun phrase read leftwards from a cue (empty when ``start == end``)."""
+
+    start: int
+    end: int
+    stop_pos: int  # where the walk stopped
+    stop_tok: str  # the token it stopped on ('' at the window's start)
+    passive: bool  # a form of *be* sat between the phrase and the verb
 
 
 class Tok(NamedTuple):
@@ -218,6 +266,55 @@ class Tok(NamedTuple):
     end: int
     text: str
     low: str
+
+
+ACRONYM_RE = re.compile(r"\(\s*([A-Z][A-Za-z&]{1,9})\s*\)")
+WORD_RE = re.compile(r"[\w][\w'’.&-]*")
+ACRONYM_GLUE = frozenset(["of", "for", "and", "the", "on", "in", "de", "du", "&", "des", "la"])
+
+
+def acronyms_in(text: str) -> list[tuple[str, str]]:
+    """``[("NIS", "National Intelligence Service")]`` from 'the National Intelligence Service (NIS)':
+    every parenthesised acronym whose letters open the capitalised words right before it."""
+    if "(" not in text:
+        return []
+    out = []
+    for m in ACRONYM_RE.finditer(text):
+        acr = m.group(1)
+        letters = [ch for ch in acr if ch.isupper()]
+        if len(letters) < 2:
+            continue
+        exp = _expansion(WORD_RE.findall(text[max(0, m.start() - 160) : m.start()]), letters)
+        if exp:
+            out.append((acr, exp))
+    return out
+
+
+def _expansion(words: list[str], letters: list[str]) -> str | None:
+    need = list(letters)
+    out: list[str] = []
+    for w in reversed(words):
+        if not need:
+            break
+        if w.lower() in ACRONYM_GLUE:
+            if out:
+                out.append(w)
+                continue
+            return None
+        if len(w) > 1 and w.isupper() and w.isalpha() and need[-len(w) :] == list(w):
+            out.append(w)  # 'US' in 'US Geological Survey (USGS)' stands for two letters
+            del need[-len(w) :]
+            continue
+        if w[0].upper() == need[-1] and w[0].isupper():
+            out.append(w)
+            need.pop()
+            continue
+        return None
+    if need or not out:
+        return None
+    while out and out[-1].lower() in ("of", "for", "and", "the", "on", "in", "&"):
+        out.pop()
+    return " ".join(reversed(out))
 
 
 def pair_quotes(text: str) -> list[tuple[int, int, bool]]:
@@ -243,6 +340,8 @@ def pair_quotes(text: str) -> list[tuple[int, int, bool]]:
             side = "open" if not nxt.isspace() or open_at < 0 else "close"
         else:
             side = "close"
+        if side == "close" and open_at < 0 and ch == '"' and SAID_COMMA_RE.search(text, max(0, i - 24), i):
+            side = "open"  # 'Wilkins said," [Warhol] liked ...': the space typed on the wrong side
         if open_at < 0:
             if side == "open":
                 open_at = i
@@ -317,38 +416,68 @@ def sentence_units(text: str, quotes: list[tuple[int, int, bool]]) -> list[int]:
 class Extractor:
     """Extracts claims from snippets with one lexicon (compile once, call per text)."""
 
-    def __init__(self, lex: Lexicon, window: int = 200, resolve_pronouns: bool = True, max_cues: int = 2000):
+    def __init__(self, lex: Lexicon, window: int = 200, resolve_pronouns: bool = True):
+        # Only configuration lives here, set once: every call keeps its state in locals, so one
+        # extractor may serve several threads at once.
         self.lex = lex
         self.window = window
-        self.max_cues = max_cues
         self.resolve = resolve_pronouns
-        self._after_role = False
-        self._qstarts: list[int] = []
 
     # ------------------------------------------------------------------ tokens and noun phrases
     def tokens(self, text: str, lo: int, hi: int) -> list[Tok]:
-        return [Tok(m.start(), m.end(), g, g.lower()) for m in TOKEN_RE.finditer(text, lo, hi) for g in (m.group(),)]
+        new = tuple.__new__  # builds the NamedTuple without its Python-level __new__ (a hot loop)
+        matches = TOKEN_RE.finditer(text, lo, hi)
+        return [new(Tok, (m.start(), m.end(), g, g.lower())) for m in matches for g in (m.group(),)]
 
     def is_adverb(self, low: str) -> bool:
         return low in AUX or (low.endswith("ly") and len(low) > 4 and low not in NOT_ADVERB_LY)
 
-    def left_np(self, text: str, lo: int, end: int) -> tuple[int, int, int, str, bool] | None:
+    def left_np(self, text: str, lo: int, end: int) -> LeftPhrase | None:
         """See :meth:`_left_np`; tries a short window first (most walks stop within a few words)."""
         if end - lo > 100:
             r = self._left_np(text, lo, end, 100)
-            if r is not _RETRY:
+            if not isinstance(r, _Retry):
                 return r
-        return self._left_np(text, lo, end, self.window)
+        r = self._left_np(text, lo, end, self.window)
+        return None if isinstance(r, _Retry) else r
 
-    def _left_np(self, text: str, lo: int, end: int, window: int):
+    def _left_np(self, text: str, lo: int, end: int, window: int) -> LeftPhrase | _Retry | None:
         """The noun phrase ending just before ``end`` (after auxiliaries and adverbs).
 
         Returns ``(start, end, stop_index, stop_token, passive)``: the phrase span (empty when
         ``start == end``), where the walk stopped and on what, and whether a form of *be* sat
-        between the phrase and the verb.
+        between the phrase and the verb; None when the word before the cue is itself a verb;
+        ``_RETRY`` when the walk ran off a short window.
         """
         w0 = max(lo, end - window)
         toks = self.tokens(text, w0, end)
+        i, passive = self.skip_back_adverbials(toks)
+        if i >= 2 and toks[i].text == ")" and toks[i - 2].text == "(":
+            i -= 3  # 'The World Health Organisation (WHO) recommends'
+        np_end_i = i
+        if self.verb_before_cue(text, toks, i, end):
+            return None  # 'They say adding ...': the word before the cue is itself a verb
+        j = self.walk_np_left(toks, np_end_i)
+        if j < 0 and w0 > lo and window < self.window:
+            return _RETRY  # the walk ran off a short window: read further back
+        start_i = j + 1
+        if start_i > np_end_i:
+            stop = toks[j].text if j >= 0 else ""
+            pos = toks[j].start if j >= 0 else lo
+            return LeftPhrase(end, end, pos, stop, passive)
+        start_i = self.trim_np_lead(toks, start_i, np_end_i)
+        if start_i < 0:  # a prepositional opener with no noun phrase after it
+            return LeftPhrase(end, end, toks[-start_i - 1].start, toks[-start_i - 1].text, passive)
+        if start_i > np_end_i:
+            return LeftPhrase(end, end, toks[np_end_i].start, toks[np_end_i].text, passive)
+        stop_tok = toks[j].text if j >= 0 else ""
+        stop_pos = toks[j].start if j >= 0 else lo
+        return LeftPhrase(toks[start_i].start, toks[np_end_i].end, stop_pos, stop_tok, passive)
+
+    def skip_back_adverbials(self, toks: list[Tok]) -> tuple[int, bool]:
+        """From the cue leftwards, past auxiliaries, adverbs, negations and time words ('has also
+        said', 'on Monday said'): the index of the phrase's last token, and whether a form of *be*
+        was passed."""
         i = len(toks) - 1
         passive = False
         while i >= 0:
@@ -367,84 +496,89 @@ class Extractor:
                 i -= 2
                 continue
             break
-        if i >= 2 and toks[i].text == ")" and toks[i - 2].text == "(":
-            i -= 3  # 'The World Health Organisation (WHO) recommends'
-        np_end_i = i
-        if (
-            i >= 0
-            and toks[i].low in self.lex.verbs
-            and toks[i].text.islower()
-            and (
-                i == 0
-                or toks[i - 1].low in SUBJ_PRON
-                or (
-                    text[toks[i].end : end].strip() == ""
-                    and toks[i - 1].low not in DETS
-                    and not toks[i - 1].text[0].isupper()
-                )
+        return i, passive
+
+    def verb_before_cue(self, text: str, toks: list[Tok], i: int, end: int) -> bool:
+        """Is the word before the cue itself a reporting verb in lower case ('They say adding ...')?"""
+        if i < 0 or toks[i].low not in self.lex.verbs or not toks[i].text.islower():
+            return False
+        return (
+            i == 0
+            or toks[i - 1].low in SUBJ_PRON
+            or (
+                text[toks[i].end : end].strip() == ""
+                and toks[i - 1].low not in DETS
+                and not toks[i - 1].text[0].isupper()
             )
-        ):
-            return None  # 'They say adding ...': the word before the cue is itself a verb
-        j = i
+        )
+
+    def walk_np_left(self, toks: list[Tok], np_end_i: int) -> int:
+        """Walk left from the phrase's last token while the words can belong to one noun phrase;
+        returns the index of the token the walk stopped on (-1: the window's start)."""
+        j = np_end_i
         while j >= 0:
             t = toks[j]
-            low = t.low
-            ch = t.text[0]
-            if not (ch.isalnum() or ch == "_"):
-                if (
-                    t.text == "."
-                    and j > 0
-                    and toks[j - 1].end == t.start
-                    and (toks[j - 1].low in ABBREV or len(toks[j - 1].text) == 1)
-                ):
-                    j -= 1
-                    continue
-                if t.text in "-&/" and j > 0 and j < np_end_i:
+            if not (t.text[0].isalnum() or t.text[0] == "_"):
+                if self.np_punctuation(toks, j, np_end_i):
                     j -= 1
                     continue
                 break
-            acronym = len(t.text) > 1 and t.text.isupper()
-            possessive = low == "her" and j < np_end_i  # 'Her lawyer said'
-            if low == "and" and 0 < j < np_end_i and self.org_and(toks, j, np_end_i):
+            if t.low == "and" and 0 < j < np_end_i and self.org_and(toks, j, np_end_i):
                 j -= 1  # 'the Department of Health and Human Services', 'the Food and Drug Administration'
                 continue
-            if not acronym and not possessive and (low in CLAUSE_STOP or low in VERB_STOP or low in OBJ_PRON):
-                break
-            if j < np_end_i and t.text.islower():
-                if low in self.lex.verbs and not (low in SOURCE_ADJ and j > 0 and toks[j - 1].low in self.lex.groups):
-                    break
-                if low in PREPS or low == "to":
-                    # a preposition inside a noun phrase follows a noun: 'ambassador to', 'head of'
-                    left = toks[j - 1] if j > 0 else None
-                    if left is None or not (
-                        left.text[0].isupper()
-                        or left.low in SOURCE_ADJ  # 'people familiar with the matter'
-                        or (low == "with" and toks[j + 1].low in ("knowledge", "direct", "first-hand", "firsthand"))
-                        or left.low in self.lex.roles
-                        or left.low in self.lex.titles
-                        or left.low in self.lex.bodies
-                        or left.low in self.lex.groups
-                        or (low in NP_INNER_PREPS and j > 1 and toks[j - 2].low in DETS)
-                    ):
-                        break
-                elif (
-                    low.endswith("ed")
-                    and len(low) > 4
-                    and low not in SOURCE_ADJ
-                    and not (j > 0 and toks[j - 1].low in DETS)
-                ):
-                    break
-            if np_end_i - j >= 24:
+            if self.ends_np_left(toks, j, np_end_i) or np_end_i - j >= 24:
                 break
             j -= 1
-        if j < 0 and w0 > lo and window < self.window:
-            return _RETRY  # the walk ran off a short window: read further back
-        start_i = j + 1
-        if start_i > np_end_i:
-            stop = toks[j].text if j >= 0 else ""
-            pos = toks[j].start if j >= 0 else lo
-            return (end, end, pos, stop, passive)
-        # trim leading discourse words, prepositional openers and time phrases
+        return j
+
+    @staticmethod
+    def np_punctuation(toks: list[Tok], j: int, np_end_i: int) -> bool:
+        """Punctuation inside a name: an abbreviation's period ('Gen.', 'U.S.'), '-', '&', '/'."""
+        t = toks[j]
+        if t.text == "." and j > 0 and toks[j - 1].end == t.start:
+            return toks[j - 1].low in ABBREV or len(toks[j - 1].text) == 1
+        return t.text in "-&/" and 0 < j < np_end_i
+
+    def ends_np_left(self, toks: list[Tok], j: int, np_end_i: int) -> bool:
+        """Does the word at ``toks[j]`` lie outside the noun phrase that ends at ``np_end_i``?"""
+        t = toks[j]
+        low = t.low
+        acronym = len(t.text) > 1 and t.text.isupper()
+        possessive = low == "her" and j < np_end_i  # 'Her lawyer said'
+        if not acronym and not possessive and (low in CLAUSE_STOP or low in VERB_STOP or low in OBJ_PRON):
+            return True
+        if j >= np_end_i or not t.text.islower():
+            return False
+        if low in self.lex.verbs:
+            return not (low in SOURCE_ADJ and j > 0 and toks[j - 1].low in self.lex.groups)
+        if low in PREPS or low == "to":
+            return not self.preposition_in_np(toks, j)
+        return low.endswith("ed") and len(low) > 4 and low not in SOURCE_ADJ and not (j > 0 and toks[j - 1].low in DETS)
+
+    def preposition_in_np(self, toks: list[Tok], j: int) -> bool:
+        """A preposition inside a noun phrase follows a noun: 'ambassador to', 'head of',
+        'people familiar with the matter', 'a spokesman for the UN'."""
+        low = toks[j].low
+        left = toks[j - 1] if j > 0 else None
+        if left is None:
+            return False
+        lex = self.lex
+        return (
+            left.text[0].isupper()
+            or left.low in SOURCE_ADJ  # 'people familiar with the matter'
+            or (low == "with" and toks[j + 1].low in ("knowledge", "direct", "first-hand", "firsthand"))
+            or left.low in lex.roles
+            or left.low in lex.titles
+            or left.low in lex.bodies
+            or left.low in lex.groups
+            or (low in NP_INNER_PREPS and j > 1 and toks[j - 2].low in DETS)
+        )
+
+    @staticmethod
+    def trim_np_lead(toks: list[Tok], start_i: int, np_end_i: int) -> int:
+        """Drop leading discourse words, time phrases and prepositional openers ('In 2019 the
+        agency said' -> 'the agency'). Returns the new first index, or ``-(k + 1)`` when a
+        preposition at ``k`` opens no noun phrase."""
         while start_i <= np_end_i:
             low = toks[start_i].low
             if low in LEAD_DROP or low in WEEKDAYS or low in ("yesterday", "today", "tonight"):
@@ -454,24 +588,15 @@ class Extractor:
                 start_i += 2
                 continue
             if low in PREPS:
-                # 'In 2019 the agency said' -> 'the agency'
                 k = start_i + 1
-                cut = -1
-                while k <= np_end_i:
-                    if toks[k].low in DETS or (toks[k].text[0].isupper() and k > start_i + 1):
-                        cut = k
-                        break
+                while k <= np_end_i and not (toks[k].low in DETS or (toks[k].text[0].isupper() and k > start_i + 1)):
                     k += 1
-                if cut < 0:
-                    return (end, end, toks[start_i].start, toks[start_i].text, passive)
-                start_i = cut
+                if k > np_end_i:
+                    return -(start_i + 1)
+                start_i = k
                 continue
             break
-        if start_i > np_end_i:
-            return (end, end, toks[np_end_i].start, toks[np_end_i].text, passive)
-        stop_tok = toks[j].text if j >= 0 else ""
-        stop_pos = toks[j].start if j >= 0 else lo
-        return (toks[start_i].start, toks[np_end_i].end, stop_pos, stop_tok, passive)
+        return start_i
 
     def org_and(self, toks: list[Tok], j: int, end: int) -> bool:
         """Is the 'and' at ``toks[j]`` inside an organisation's name? Capitalised words on both
@@ -497,34 +622,21 @@ class Extractor:
     def right_np(self, text: str, p: int, hi: int) -> tuple[int, int] | None:
         """The noun phrase starting at ``p`` (a speaker after its cue: 'said the agency')."""
         toks = self.tokens(text, p, min(hi, p + self.window))
-        out_end = -1
-        start = -1
+        out_end = start = skip_to = -1
         prev_low = ""
         n_words = 0
         seen_head = False
-        skip_to = -1
         for k, t in enumerate(toks):
             if k <= skip_to:
                 continue
             low = t.low
-            ch = t.text[0]
-            if not (ch.isalnum() or ch == "_"):
-                if t.text == "." and prev_low and (prev_low in ABBREV or len(prev_low) == 1):
-                    out_end = t.end
-                    continue
-                if t.text in "-&" and start >= 0 and k + 1 < len(toks) and toks[k + 1].text[0].isalnum():
-                    continue
-                if (
-                    t.text == "("
-                    and start >= 0
-                    and toks[k - 1].text[0].isupper()
-                    and k + 2 < len(toks)
-                    and toks[k + 1].text.isupper()
-                    and toks[k + 2].text == ")"
-                ):
-                    out_end, skip_to = toks[k + 2].end, k + 2  # 'the Securities and Exchange Commission (SEC)'
-                    continue
-                break
+            if not (t.text[0].isalnum() or t.text[0] == "_"):
+                step = self.np_mark_right(toks, k, start, prev_low)
+                if step is None:
+                    break
+                if step >= 0:
+                    out_end, skip_to = toks[step].end, step
+                continue
             if start < 0:
                 if t.text.islower() and (
                     low in CLAUSE_STOP or low in VERB_STOP or low in PREPS or low in OBJ_PRON or low in self.lex.verbs
@@ -532,52 +644,17 @@ class Extractor:
                     return None
                 start = t.start
             else:
-                if low in DOC_NOUNS and prev_low in DETS:
+                nxt_low = toks[k + 1].low if k + 1 < len(toks) else ""
+                held = low in DOC_PARTICIPLES and prev_low in DOC_NOUNS and nxt_low == "by"
+                if (low in DOC_NOUNS and prev_low in DETS) or held:
                     out_end, prev_low, seen_head = t.end, low, True
                     n_words += 1
-                    continue  # 'a report by ...': a noun here, whatever else it can be
-                if low == "and" and k + 1 < len(toks) and toks[k - 1].text[0].isupper():
-                    e = k + 1
-                    while e + 1 < len(toks) and e < k + 6 and toks[e + 1].text[0].isupper():
-                        e += 1
-                    if self.org_and(toks, k, e):
-                        out_end = t.end
-                        prev_low = low
-                        continue  # 'the Securities and Exchange Commission'
-                if (
-                    t.text.islower()
-                    and (low in CLAUSE_STOP or low in VERB_STOP or low in self.lex.verbs)
-                    and not (low in SOURCE_ADJ and (prev_low in self.lex.groups or prev_low in self.lex.roles))
-                ):
+                    continue  # 'a report by ...', 'documents seen by ...': the document's phrase goes on
+                if low == "and" and self.org_and_right(toks, k):
+                    out_end, prev_low = t.end, low
+                    continue  # 'the Securities and Exchange Commission'
+                if self.ends_np_right(toks, k, prev_low, seen_head):
                     break
-                if low in PREPS or low == "to":
-                    if low in NP_INNER_PREPS or (
-                        prev_low in self.lex.roles
-                        or prev_low in self.lex.titles
-                        or prev_low in self.lex.bodies
-                        or (prev_low in DOC_NOUNS and low in ("with", "by", "from", "to", "in", "at"))
-                        or prev_low in SOURCE_ADJ  # 'two people briefed on the matter'
-                        or (low == "with" and k + 1 < len(toks) and toks[k + 1].low in ("knowledge", "direct"))
-                    ):
-                        if not (k + 1 < len(toks) and (toks[k + 1].text[0].isupper() or toks[k + 1].low in DETS)):
-                            break
-                    else:
-                        break
-                elif (
-                    low in DETS
-                    and seen_head
-                    and prev_low not in PREPS
-                    and prev_low not in NP_INNER_PREPS
-                    and prev_low != "to"
-                ) or (ch.isdigit() and seen_head):
-                    break
-                elif (
-                    t.text.islower()
-                    and prev_low not in DETS
-                    and low not in SOURCE_ADJ
-                    and ((low.endswith("ed") and len(low) > 4) or low in IRREGULAR_PAST)
-                ):
-                    break  # a verb: 'The minister visited the site
             if low not in DETS and low not in PREPS:
                 seen_head = True
             out_end = t.end
@@ -588,11 +665,84 @@ class Extractor:
         if start < 0 or out_end <= start:
             return None
         # do not end on a preposition or determiner
-        seg = text[start:out_end]
-        m = re.search(r"(?:\s+(?:of|for|to|at|in|on|by|the|a|an))+$", seg)
+        m = NP_TAIL_RE.search(text, start, out_end)
         if m:
-            out_end = start + m.start()
+            out_end = m.start()
         return (start, out_end) if out_end > start else None
+
+    @staticmethod
+    def np_mark_right(toks: list[Tok], k: int, start: int, prev_low: str) -> int | None:
+        """Punctuation read rightwards: None ends the phrase; -1 steps over it ('-', '&');
+        an index takes the phrase up to that token (an abbreviation's period, '(SEC)')."""
+        t = toks[k]
+        if t.text == "." and prev_low and (prev_low in ABBREV or len(prev_low) == 1):
+            return k
+        if t.text in "-&" and start >= 0 and k + 1 < len(toks) and toks[k + 1].text[0].isalnum():
+            return -1
+        if (
+            t.text == "("
+            and start >= 0
+            and toks[k - 1].text[0].isupper()
+            and k + 2 < len(toks)
+            and toks[k + 1].text.isupper()
+            and toks[k + 2].text == ")"
+        ):
+            return k + 2  # 'the Securities and Exchange Commission (SEC)'
+        return None
+
+    def org_and_right(self, toks: list[Tok], k: int) -> bool:
+        """Is the 'and' at ``k`` inside an organisation's name read rightwards?"""
+        if k + 1 >= len(toks) or not toks[k - 1].text[0].isupper():
+            return False
+        e = k + 1
+        while e + 1 < len(toks) and e < k + 6 and toks[e + 1].text[0].isupper():
+            e += 1
+        return self.org_and(toks, k, e)
+
+    def ends_np_right(self, toks: list[Tok], k: int, prev_low: str, seen_head: bool) -> bool:
+        """Does the word at ``k`` lie outside the phrase read so far: a clause word or verb, a
+        preposition no noun before it takes, a second determiner or a number after the head?"""
+        t = toks[k]
+        low = t.low
+        lex = self.lex
+        if (
+            t.text.islower()
+            and (low in CLAUSE_STOP or low in VERB_STOP or low in lex.verbs)
+            and not (low in SOURCE_ADJ and (prev_low in lex.groups or prev_low in lex.roles))
+        ):
+            return True
+        if low in PREPS or low == "to":
+            if not self.preposition_right(toks, k, prev_low):
+                return True
+            return not (k + 1 < len(toks) and (toks[k + 1].text[0].isupper() or toks[k + 1].low in DETS))
+        if (
+            low in DETS and seen_head and prev_low not in PREPS and prev_low not in NP_INNER_PREPS and prev_low != "to"
+        ) or (t.text[0].isdigit() and seen_head):
+            return True
+        return (
+            t.text.islower()
+            and prev_low not in DETS
+            and low not in SOURCE_ADJ
+            and ((low.endswith("ed") and len(low) > 4) or low in IRREGULAR_PAST)
+        )  # a verb: 'The minister visited the site'
+
+    def preposition_right(self, toks: list[Tok], k: int, prev_low: str) -> bool:
+        """A preposition the noun before it takes: 'head of', 'spokesman for', 'a report by',
+        'people briefed on', 'people with knowledge of'."""
+        low = toks[k].low
+        lex = self.lex
+        return (
+            low in NP_INNER_PREPS
+            or prev_low in lex.roles
+            or prev_low in lex.titles
+            or prev_low in lex.bodies
+            or (
+                (prev_low in DOC_NOUNS or prev_low in DOC_PARTICIPLES)
+                and low in ("with", "by", "from", "to", "in", "at")
+            )
+            or prev_low in SOURCE_ADJ  # 'two people briefed on the matter'
+            or (low == "with" and k + 1 < len(toks) and toks[k + 1].low in ("knowledge", "direct"))
+        )
 
     # ------------------------------------------------------------------ helpers
     def skip_adverbials(self, text: str, p: int, hi: int) -> tuple[int, int]:
@@ -647,37 +797,46 @@ class Extractor:
 
     # ------------------------------------------------------------------ main
     def extract(self, text: str) -> list[Claim]:
+        """Every claim of one text: cues first, then quotes without a verb, then pronouns resolved
+        and duplicates dropped. Work per cue is bounded (``MAX_SPAN``): linear in the text."""
         if not text or len(text) < 8:
             return []
         quotes = pair_quotes(text)
-        qstarts = [q[0] for q in quotes]
-        self._qstarts = qstarts
         units = sentence_units(text, quotes)
         dl = DATELINE_RE.match(text)
-        if dl and len(units) > 1 and dl.end() >= units[1]:
-            dl = None
-        if dl:
+        if dl and not (len(units) > 1 and dl.end() >= units[1]):
             units[0] = dl.end()  # the dateline is no part of the first sentence's claims
+        claims, used_quotes = self.cue_claims(text, quotes, units)
+        self.quote_claims(text, quotes, units, claims, used_quotes)
+        for c in claims:
+            self.trim_to_pronoun(text, c)
+        claims.sort(key=lambda c: (c.content_start, c.speaker_start))
+        if self.resolve:
+            self.resolve_pronouns(text, claims, quotes)
+        claims = self.dedupe(text, claims)
+        for c in claims:  # the speaker as written: the pronoun, its antecedent kept beside it
+            if c.pronoun_start >= 0:
+                c.antecedent_start, c.antecedent_end = c.speaker_start, c.speaker_end
+                c.speaker_start, c.speaker_end = c.pronoun_start, c.pronoun_end
+        return claims
+
+    def cue_claims(self, text: str, quotes: Quotes, units: list[int]) -> tuple[list[Claim], set[int]]:
+        """The claims of every cue (reporting verb or sourcing phrase) outside quoted speech, in
+        text order, and the quotes they took as content."""
+        qstarts = [q[0] for q in quotes]
         n = len(text)
         claims: list[Claim] = []
         used_quotes: set[int] = set()
-
-        def unit_of(pos: int) -> tuple[int, int]:
-            k = bisect.bisect_right(units, pos) - 1
-            return units[k], (units[k + 1] if k + 1 < len(units) else n)
-
-        for n_cue, m in enumerate(self.lex.cue_re.finditer(text)):
-            if n_cue >= self.max_cues:
-                break  # a 'snippet' with thousands of reporting verbs: keep the work bounded
+        for m in self.lex.cue_re.finditer(text):
             cs, ce = m.span()
-            word = " ".join(m.group().lower().split())
-            qi = self.quote_at(quotes, qstarts, cs)
-            if qi >= 0:
+            if self.quote_at(quotes, qstarts, cs) >= 0:
                 continue  # a cue inside quoted speech belongs to the quote, not to the snippet
             if claims and cs < claims[-1].cue_end:
                 continue  # part of the cue before it: 'said in a blog post', 'wrote in a statement
-            u0, u1 = unit_of(cs)
-            u0, u1 = max(u0, cs - MAX_SPAN), min(u1, ce + MAX_SPAN)
+            k = bisect.bisect_right(units, cs) - 1
+            u0 = max(units[k], cs - MAX_SPAN)
+            u1 = min(units[k + 1] if k + 1 < len(units) else n, ce + MAX_SPAN)
+            word = " ".join(m.group().lower().split())
             if word in self.lex.phrases:
                 c = self.phrase_claim(text, word, cs, ce, u0, u1, quotes, qstarts)
             else:
@@ -686,20 +845,12 @@ class Extractor:
                     verb = Verb(word, "speech", "clause", False)
                 if verb is None:
                     continue
-                c = self.verb_claim(text, verb, cs, ce, u0, u1, quotes, qstarts, claims)
+                c = self.verb_claim(CueSite(text, verb, cs, ce, u0, u1, quotes, qstarts), claims)
             if c is not None:
                 claims.append(c)
                 if c.quote >= 0:
                     used_quotes.add(c.quote)
-
-        self.quote_claims(text, quotes, units, claims, used_quotes)
-        for c in claims:
-            self.trim_to_pronoun(text, c)
-        claims.sort(key=lambda c: (c.content_start, c.speaker_start))
-        if self.resolve:
-            self.resolve_pronouns(text, claims, quotes)
-        claims = self.dedupe(text, claims)
-        return claims
+        return claims, used_quotes
 
     # ------------------------------------------------------------------ verbs
     def noun_use(self, text: str, word: str, cs: int, ce: int, u0: int) -> bool:
@@ -714,6 +865,8 @@ class Extractor:
             return True
         prev = toks[-1]
         low = prev.low
+        if len(toks) > 1 and toks[-2].low in ("a", "an", "the") and nxt is not None and nxt.group() in self.lex.verbs:
+            return True  # 'A Pentagon report said ...': a determiner, a modifier, the noun, its verb
         if low in DETS or low in PREPS:
             return True
         if not prev.text[0].isalnum():
@@ -729,135 +882,191 @@ class Extractor:
         # 'Australian woman claims Church ... imprisoned her': a clause after it makes it a verb
         return not (THAT_RE.match(text, ce) or self.clause_follows(text, ce, min(len(text), ce + 160)))
 
-    def verb_claim(self, text, verb: Verb, cs, ce, u0, u1, quotes, qstarts, claims) -> Claim | None:
-        if self.noun_use(text, verb.form, cs, ce, u0):
+    def verb_claim(self, site: CueSite, claims: list[Claim]) -> Claim | None:
+        """The claim a reporting verb makes: its speaker on the left (or after it), then its content."""
+        text, cs = site.text, site.cs
+        if self.noun_use(text, site.verb.form, cs, site.ce, site.u0):
             return None
-        # left limit: the sentence start, or the end of a quote that closes before the cue
-        lo = u0
-        k = bisect.bisect_right(qstarts, cs) - 1
-        prev_quote = -1
-        if k >= 0 and quotes[k][1] < cs and quotes[k][1] >= u0 - 2:
-            qs_, qe_ = quotes[k][0], quotes[k][1]
-            after_q = text[qe_ + 1 : qe_ + 4].lstrip()
-            if text[qe_ - 1] in ",.!?…—-" or after_q.startswith((",", "—", "–", "-")) or qe_ - qs_ > 60:
-                prev_quote = k
-                lo = max(u0, qe_ + 1)
-        np = self.left_np(text, lo, cs)
+        site = self.left_limit(site)
+        np = self.left_np(text, site.lo, cs)
         if np is None:
             return None
         s0, s1, stop_pos, stop_tok, passive = np
-        word = verb.form
+        word = site.verb.form
         if passive and word != "quoted as saying":
             return None
         if word.endswith("ing") and word != "quoted as saying":
-            if (
-                s0 == s1
-                and prev_quote >= 0
-                and lo == quotes[prev_quote][1] + 1
-                and not text[lo:cs].strip()
-                and text[lo - 2 : lo - 1] == ","
-            ):
-                stop_tok = ","  # 'X said it was "a mistake," adding that ...'
-            if s0 == s1 and stop_tok == ",":
-                # 'X said A, adding that B': the speaker is the sentence's previous speaker
-                prev = [c for c in claims if u0 <= c.speaker_start < cs and c.cue_start < cs]
-                if not prev:
-                    # 'The Bank of England held rates, saying inflation was too high': the subject
-                    # that opens the sentence, when it is one that can speak and acts (not passive)
-                    subj = self.right_np(text, u0, stop_pos) if verb.cls == "speech" else None
-                    if subj is None or text[u0 : subj[0]].strip() or not self.source_like(text, subj[0], subj[1]):
-                        return None
-                    nxt = TOKEN_RE.search(text, subj[1], stop_pos)
-                    if nxt is None or nxt.group().lower() in BE or nxt.group().lower() in CLAUSE_STOP:
-                        return None
-                    if not self.is_nameish(text, subj[0], subj[1]) or not self.valid_speaker(text, *subj):
-                        return None
-                    if text[subj[0] : subj[1]].split()[0].lower() in LEAD_DROP:
-                        return None  # 'However, ...': no subject
-                    q = ce
-                    while q < u1 and text[q] in " ,:":
-                        q += 1
-                    if not (THAT_RE.match(text, ce, u1) or text[q : q + 1] in '"“' or self.clause_follows(text, q, u1)):
-                        return None  # 'adding the words ... to the name': an object, not a report
-                    prev = [Claim(subj[0], subj[1], cs, ce, cs, cs, "indirect", 0.0)]
-                base = prev[-1]
-                p, _ = self.skip_adverbials(text, ce, u1)
-                span = self.after_cue_content(text, verb, p, u1, quotes, qstarts, ce)
-                if span is None:
-                    return None
-                (c0, c1), kind, qi = span
-                trunc = qi >= 0 and quotes[qi][2]
-                return Claim(base.speaker_start, base.speaker_end, cs, ce, c0, c1, kind, 0.6, base.role, qi, trunc)
-            if s0 == s1 or stop_tok.lower() != "with":
-                return None  # 'with the agency reporting that ...' only
+            if s0 == s1:
+                return self.participle_claim(site, stop_pos, stop_tok, claims)
+            if stop_tok.lower() != "with" and not (stop_tok == "," and self.absolute_subject(text, s0, s1)):
+                return None  # 'with the agency reporting that ...', ', Fed Chair Jerome Powell saying ...' only
         role = None
-        if s0 == s1:
-            # nothing between the previous boundary and the cue
-            if stop_tok == ",":
-                app = self.appositive(text, lo, stop_pos)
-                if app is not None:
-                    s0, s1, role = app
-                else:
-                    inv = None
-                    if verb.cls == "speech":
-                        inv = self.inverted(text, verb, cs, ce, u0, u1, lo, stop_pos, quotes, prev_quote)
-                    if inv is not None:
-                        return inv
-                    # 'The security firm Secunia.com, has said that ...': a subject set off by a comma
-                    only = self.left_np(text, lo, stop_pos)
-                    if only is None or only[0] == only[1] or text[lo : only[0]].strip(' ,"“”'):
-                        return None
-                    s0, s1 = only[0], only[1]
-            elif prev_quote >= 0 and stop_pos <= quotes[prev_quote][1] + 1:
-                return self.inverted(text, verb, cs, ce, u0, u1, lo, stop_pos, quotes, prev_quote)
-            elif stop_tok.lower() in ("who", "which"):
-                # 'Devocht, who had told Montalvo ...': the speaker is the phrase before the comma
-                before = text[lo:stop_pos].rstrip()
-                if not before.endswith(","):
-                    return None
-                inner = self.left_np(text, lo, lo + len(before) - 1)
-                if inner is None or inner[0] == inner[1]:
-                    return None
-                s0, s1 = inner[0], inner[1]
-            elif stop_tok.lower() == "and" and text[lo:stop_pos].strip():
-                # 'The minister visited the site and said ...': the subject opens the sentence
-                subj = self.right_np(text, lo, stop_pos)
-                if (
-                    subj is None
-                    or subj[1] >= stop_pos
-                    or not self.is_nameish(text, subj[0], subj[1])
-                    or any(w.lower() in BE for w in text[subj[1] : stop_pos].split())
-                ):
-                    return None  # 'People were encouraged ... and suggest': no active subject
-                s0, s1 = subj
-            else:
-                return None
+        if s0 == s1:  # nothing between the previous boundary and the cue
+            found = self.speaker_before_boundary(site, stop_pos, stop_tok)
+            if not isinstance(found, tuple):
+                return found
+            s0, s1, role = found
         elif stop_tok == "," and self.looks_like_name(text, s0, s1):
-            # 'Malaysia's Prime Minister, Najib Razak said' -> the role before the comma
-            r = self.left_np(text, lo, stop_pos)
-            if r is not None and r[0] < r[1] and self.looks_like_role(text, r[0], r[1]) and not text[lo : r[0]].strip():
-                role = text[r[0] : r[1]]
+            role = self.role_before_comma(site, stop_pos)
         if not self.valid_speaker(text, s0, s1):
             return None
+        direct = self.quote_before_speaker(site, s0, s1, role)
+        if direct is not None:
+            return direct
+        return self.claim_after_cue(site, s0, s1, role, stop_pos, stop_tok)
 
-        # '"Q," X said ...' — the quote right before the speaker is the content
-        if prev_quote >= 0 and quotes[prev_quote][1] < s0:
-            between = text[quotes[prev_quote][1] + 1 : s0]
-            if role and between.strip(" ,—–-").startswith(role):
-                between = between.strip(" ,—–-")[len(role) :]  # '"Q," the union's leader, Ann Lee, said'
-            if between.strip(" ,—–-") == "":
-                p, cue_ext = self.skip_adverbials(text, ce, u1)
-                cue_end = cue_ext if cue_ext > 0 else ce
-                qs, qe, trunc = quotes[prev_quote]
-                c = self.trim(text, qs + 1, qe)
-                if c is None:
-                    return None
-                # '"Q1," X said, "Q2"': the second half of a split quote becomes its own claim
-                # (same speaker and cue) in quote_claims
-                c_end = c[1]
-                return Claim(s0, s1, cs, cue_end, c[0], c_end, "direct", 0.9, role, prev_quote, trunc)
+    def absolute_subject(self, text: str, s0: int, s1: int) -> bool:
+        """', Fed Chair Jerome Powell saying ...', ', the mayor confirming ...': a source set off by a
+        comma before a participle. A phrase with a preposition is a noun the participle modifies
+        ('the number of people claiming benefits'), not a speaker."""
+        words = text[s0:s1].lower().split()
+        return self.source_like(text, s0, s1) and not any(w in PREPS or w == "of" for w in words)
 
-        # the right side of the cue
+    def left_limit(self, site: CueSite) -> CueSite:
+        """The sentence start, or the end of a quote that closes before the cue ('"Q," X said')."""
+        text, quotes = site.text, site.quotes
+        k = bisect.bisect_right(site.qstarts, site.cs) - 1
+        if k >= 0 and quotes[k][1] < site.cs and quotes[k][1] >= site.u0 - 2:
+            qs_, qe_ = quotes[k][0], quotes[k][1]
+            after_q = text[qe_ + 1 : qe_ + 4].lstrip()
+            if text[qe_ - 1] in ",.!?…—-" or after_q.startswith((",", "—", "–", "-")) or qe_ - qs_ > 60:
+                return replace(site, lo=max(site.u0, qe_ + 1), prev_quote=k)
+        return site
+
+    def participle_claim(self, site: CueSite, stop_pos: int, stop_tok: str, claims: list[Claim]) -> Claim | None:
+        """', adding that ...' / ', saying ...' with no subject of its own: the speaker is the
+        sentence's previous speaker, or the subject that opens the sentence."""
+        text, cs, ce, u0, u1, lo = site.text, site.cs, site.ce, site.u0, site.u1, site.lo
+        pq = site.prev_quote
+        if pq >= 0 and lo == site.quotes[pq][1] + 1 and not text[lo:cs].strip() and text[lo - 2 : lo - 1] == ",":
+            stop_tok = ","  # 'X said it was "a mistake," adding that ...'
+        quoted_by = QUOTED_BY_RE.search(text, u0, cs) if stop_tok.lower() == "as" else None
+        if stop_tok.lower() not in (",", "while", "whilst") and quoted_by is None:
+            return None  # ', saying ...' / 'whilst promising ...' / 'was quoted by X as saying ...'
+        if quoted_by is not None:  # 'A police officer was quoted by local media as saying ...'
+            subj = self.left_np(text, lo, quoted_by.start())
+            if subj is None or subj[0] == subj[1] or not self.valid_speaker(text, subj[0], subj[1]):
+                return None
+            base: Claim | None = Claim(subj[0], subj[1], cs, ce, cs, cs, "indirect", 0.0)
+        else:
+            prev = recent_speakers(claims, u0, cs)
+            base = prev[-1] if prev else self.opening_subject(site, stop_pos)
+        if base is None:
+            return None
+        p, _ = self.skip_adverbials(text, ce, u1)
+        span = self.after_cue_content(text, site.verb, p, u1, site.quotes, site.qstarts, ce)
+        if span is None:
+            return None
+        (c0, c1), kind, qi = span
+        trunc = qi >= 0 and site.quotes[qi][2]
+        return Claim(base.speaker_start, base.speaker_end, cs, ce, c0, c1, kind, 0.6, base.role, qi, trunc)
+
+    def opening_subject(self, site: CueSite, stop_pos: int) -> Claim | None:
+        """'The Bank of England held rates, saying inflation was too high': the subject that opens
+        the sentence, when it is one that can speak and acts (not passive); as a claim stub."""
+        text, u0, u1, ce = site.text, site.u0, site.u1, site.ce
+        opener = TOKEN_RE.match(text, u0)
+        comma = text.find(",", u0, stop_pos)
+        if opener is not None and opener.group().lower() in PREPS and 0 <= comma < stop_pos - 2:
+            u0 = comma + 1  # 'During questions on Wednesday, Sunak defended ..., whilst promising ...'
+            while u0 < stop_pos and text[u0].isspace():
+                u0 += 1
+        subj = self.right_np(text, u0, stop_pos) if site.verb.cls == "speech" else None
+        if subj is None or text[u0 : subj[0]].strip() or not self.source_like(text, subj[0], subj[1]):
+            return None
+        nxt = TOKEN_RE.search(text, subj[1], stop_pos)
+        if nxt is None or nxt.group().lower() in BE or nxt.group().lower() in CLAUSE_STOP:
+            return None
+        if not self.is_nameish(text, subj[0], subj[1]) or not self.valid_speaker(text, *subj):
+            return None
+        if text[subj[0] : subj[1]].split()[0].lower() in LEAD_DROP:
+            return None  # 'However, ...': no subject
+        q = ce
+        while q < u1 and text[q] in " ,:":
+            q += 1
+        if not (THAT_RE.match(text, ce, u1) or text[q : q + 1] in '"“' or self.clause_follows(text, q, u1)):
+            return None  # 'adding the words ... to the name': an object, not a report
+        return Claim(subj[0], subj[1], site.cs, ce, site.cs, site.cs, "indirect", 0.0)
+
+    def speaker_before_boundary(
+        self, site: CueSite, stop_pos: int, stop_tok: str
+    ) -> Claim | tuple[int, int, str | None] | None:
+        """No noun phrase right before the verb: the walk stopped on a comma, a quote, 'who' or
+        'and'. Returns the speaker span and role, a whole claim (an inverted one: '"Q," said X'),
+        or None."""
+        text, lo = site.text, site.lo
+        stop = stop_tok.lower()
+        if stop_tok == ",":
+            app = self.appositive(text, lo, stop_pos)
+            if app is not None:
+                return app
+            inv = self.inverted(site) if site.verb.cls == "speech" and not site.verb.takes_object else None
+            if inv is not None:
+                return inv
+            # 'The security firm Secunia.com, has said that ...': a subject set off by a comma
+            only = self.left_np(text, lo, stop_pos)
+            if only is None or only[0] == only[1] or text[lo : only[0]].strip(' ,"“”'):
+                return None
+            return (only[0], only[1], None)
+        if site.prev_quote >= 0 and stop_pos <= site.quotes[site.prev_quote][1] + 1:
+            return self.inverted(site)
+        if stop in ("who", "which"):
+            # 'Devocht, who had told Montalvo ...': the speaker is the phrase before the comma
+            before = text[lo:stop_pos].rstrip()
+            if not before.endswith(","):
+                return None
+            inner = self.left_np(text, lo, lo + len(before) - 1)
+            if inner is None or inner[0] == inner[1]:
+                return None
+            return (inner[0], inner[1], None)
+        if stop == "and" and text[lo:stop_pos].strip():
+            # 'The minister visited the site and said ...': the subject opens the sentence
+            subj = self.right_np(text, lo, stop_pos)
+            if (
+                subj is None
+                or subj[1] >= stop_pos
+                or not self.is_nameish(text, subj[0], subj[1])
+                or any(w.lower() in BE for w in text[subj[1] : stop_pos].split())
+            ):
+                return None  # 'People were encouraged ... and suggest': no active subject
+            return (subj[0], subj[1], None)
+        return None
+
+    def role_before_comma(self, site: CueSite, stop_pos: int) -> str | None:
+        """'Malaysia's Prime Minister, Najib Razak said' -> the role before the comma."""
+        text, lo = site.text, site.lo
+        r = self.left_np(text, lo, stop_pos)
+        if r is not None and r[0] < r[1] and self.looks_like_role(text, r[0], r[1]) and not text[lo : r[0]].strip():
+            return text[r[0] : r[1]]
+        return None
+
+    def quote_before_speaker(self, site: CueSite, s0: int, s1: int, role: str | None) -> Claim | None:
+        """'"Q," X said ...': the quote right before the speaker is the content."""
+        pq = site.prev_quote
+        if pq < 0 or site.quotes[pq][1] >= s0:
+            return None
+        text = site.text
+        between = text[site.quotes[pq][1] + 1 : s0]
+        if role and between.strip(" ,—–-").startswith(role):
+            between = between.strip(" ,—–-")[len(role) :]  # '"Q," the union's leader, Ann Lee, said'
+        if between.strip(" ,—–-") != "":
+            return None
+        _p, cue_ext = self.skip_adverbials(text, site.ce, site.u1)
+        cue_end = cue_ext if cue_ext > 0 else site.ce
+        qs, qe, trunc = site.quotes[pq]
+        c = self.trim(text, qs + 1, qe)
+        if c is None:
+            return None
+        # '"Q1," X said, "Q2"': the second half of a split quote becomes its own claim
+        # (same speaker and cue) in quote_claims
+        return Claim(s0, s1, site.cs, cue_end, c[0], c[1], "direct", 0.9, role, pq, trunc)
+
+    def claim_after_cue(
+        self, site: CueSite, s0: int, s1: int, role: str | None, stop_pos: int, stop_tok: str
+    ) -> Claim | None:
+        """The right side of the cue: past its addressee and adverbials, a quote or a clause; or,
+        with nothing there, the clause before the speaker ('Y, X said.')."""
+        text, ce, u1, verb = site.text, site.ce, site.u1, site.verb
         p = ce
         if verb.takes_object:
             m_obj = OBJECT_THAT_RE.match(text, p, u1)
@@ -868,87 +1077,107 @@ class Extractor:
         m_aside = ASIDE_RE.match(text, p, u1)
         if m_aside:
             p = m_aside.end()
+        if verb.frame == "quote" and verb.takes_object:
+            m_named = QUOTE_OBJECT_RE.match(text, p, u1)  # 'called the plan "a disaster"'
+            if m_named is None or m_named.group().split()[-1].lower() in DETS:
+                return None  # 'a plan called "Way Forward"', 'what he called a "New GM"': a name, no claim
+            p = m_named.end()
+            single = SINGLE_QUOTED_RE.match(text, p, min(u1, p + 120))
+            if single:  # "called the plan 'a disaster'": straight single quotes, read only here
+                cue_end = cue_ext if cue_ext > 0 else ce
+                return Claim(s0, s1, site.cs, cue_end, single.start(1), single.end(1), "direct", 0.8, role)
         cue_end = cue_ext if cue_ext > 0 else ce
         rest = text[p:u1]
-        rest_s = rest.lstrip(" ,")
-        # post-posed: 'Y, X said.' / 'Y, X said, but ...'
-        if (
-            not rest_s
-            or rest_s[0] in ".!?;)"
-            or rest_s.startswith(("...", "…"))
-            or rest.startswith(("—", " —", " –", " -"))
-            or (rest.startswith(",") and (not rest_s[:1].isalpha() and rest_s[:1] not in '"“«'))
-            or (
-                rest.startswith(",")
-                and re.match(r"(?:but|and|adding|before|after|as|while|when|which|though|although)\b", rest_s)
-            )
-        ):
+        if ends_report(rest):  # post-posed: 'Y, X said.' / 'Y, X said, but ...'
             doc_subject = text[s0:s1].split()[-1].lower() in DOC_NOUNS | {"statistics", "numbers", "research"}
             if (verb.cls != "speech" and not doc_subject) or verb.frame == "quote":
                 return None  # 'Y, government data showed' / 'Y, a survey found': a document reports
-            return self.postposed(text, s0, s1, cs, cue_end, u0, u1, lo, stop_pos, stop_tok, role, 0.9)
-        span = self.after_cue_content(text, verb, p, u1, quotes, qstarts, ce)
+            return self.postposed(site, s0, s1, cue_end, stop_tok, role, 0.9)
+        span = self.after_cue_content(text, verb, p, u1, site.quotes, site.qstarts, ce)
         if span is None:
             if rest.startswith(",") and stop_tok == ",":
-                return self.postposed(text, s0, s1, cs, cue_end, u0, u1, lo, stop_pos, stop_tok, role, 0.7)
+                return self.postposed(site, s0, s1, cue_end, stop_tok, role, 0.7)
             return None
         (c0, c1), kind, qi = span
+        if verb.frame == "np" and qi < 0 and PARTICIPLE_AFTER_RE.match(text, c1, u1):
+            return None  # 'The Kremlin denied the report, saying ...': the object is no content
         conf = 0.9 if kind == "direct" else (0.8 if verb.cls == "speech" else 0.6)
-        return Claim(s0, s1, cs, cue_end, c0, c1, kind, conf, role, qi, qi >= 0 and quotes[qi][2])
+        return Claim(s0, s1, site.cs, cue_end, c0, c1, kind, conf, role, qi, qi >= 0 and site.quotes[qi][2])
 
-    def after_cue_content(self, text, verb: Verb, p, u1, quotes, qstarts, ce):
-        """Content after the cue at ``p``: a quote, a that-clause, a clause or a noun phrase."""
+    def after_cue_content(
+        self, text: str, verb: Verb, p: int, u1: int, quotes: Quotes, qstarts: list[int], ce: int
+    ) -> Content | None:
+        """Content after the cue at ``p``: a quote, a that-clause, an infinitive ('vowed to
+        rebuild', 'urged both sides to return'), a clause or a noun phrase."""
         n = len(text)
         q = p
         while q < n and text[q] in " ,:\t\n":
             q += 1
         if q < n and text[q] in '"“«„‘':
-            k = bisect.bisect_left(qstarts, q)
-            if k < len(quotes) and quotes[k][0] == q:
-                qs, qe, _trunc = quotes[k]
-                # a quote that is only part of the clause ('said a "more general reflection" is needed')
-                after = text[qe + 1 : qe + 4] if qe < n else ""
-                tail = text[qe + 1 : u1].strip() if qe < n else ""
-                if tail and tail[0].isalpha() and qe + 1 < u1 and not after.startswith((",", ".")) and len(tail) > 3:
-                    sp = self.content_to_end(text, q, u1)
-                    return (sp, "indirect", -1) if sp else None
-                sp = self.trim(text, qs + 1, qe)
-                return (sp, "direct", k) if sp else None
+            found = self.quote_content(text, q, u1, quotes, qstarts)
+            if found is not None:
+                span, kind, k = found
+                return (span, kind, k) if span is not None else None
         if verb.frame == "quote":
             return None
         m = THAT_RE.match(text, p, u1)
         if m:
-            sp = self.content_to_end(text, m.end(), max(u1, m.end()))
-            return (sp, "indirect", -1) if sp else None
+            return self.indirect(self.content_to_end(text, m.end(), max(u1, m.end())))
         if (q < n and text[q - 1 : q] == ":") or text[p:q].strip() == ":":
-            sp = self.content_to_end(text, q, u1)
-            return (sp, "indirect", -1) if sp else None
+            return self.indirect(self.content_to_end(text, q, u1))
         if q >= u1:
             return None
         first = TOKEN_RE.match(text, q)
         if first is None:
             return None
+        if verb.infinitive and INFINITIVE_RE.match(text, q, u1):
+            return self.indirect(self.content_to_end(text, q, u1))  # 'vowed to rebuild the city'
+        if not self.may_open_content(text, first, u1):
+            return None
+        if verb.frame == "clause":
+            fl = first.group().lower()
+            if q > ce and text[ce:q].strip() == "," and fl not in SUBJ_PRON and not first.group()[0].isupper():
+                return None
+            return self.indirect(self.content_to_end(text, q, u1))
+        if self.clause_follows(text, q, u1):
+            return self.indirect(self.content_to_end(text, q, u1))
+        if verb.frame == "np":
+            m2 = NP_CONTENT_CUT_RE.search(text, q, u1)
+            return self.indirect(self.trim(text, q, m2.start() if m2 else u1))
+        return None
+
+    @staticmethod
+    def indirect(span: tuple[int, int] | None) -> Content | None:
+        return (span, "indirect", -1) if span else None
+
+    def quote_content(self, text: str, q: int, u1: int, quotes: Quotes, qstarts: list[int]) -> NoContent | None:
+        """A quote opening at ``q``: its inside as direct content, or, when the quote is only part
+        of the clause ('said a "more general reflection" is needed'), the whole clause. None when
+        no paired quote opens there; ``(None, ...)`` when one does but holds nothing."""
+        n = len(text)
+        k = bisect.bisect_left(qstarts, q)
+        if k >= len(quotes) or quotes[k][0] != q:
+            return None
+        qs, qe, _trunc = quotes[k]
+        after = text[qe + 1 : qe + 4] if qe < n else ""
+        tail = text[qe + 1 : u1].strip() if qe < n else ""
+        if tail and tail[0].isalpha() and qe + 1 < u1 and not after.startswith((",", ".")) and len(tail) > 3:
+            sp = self.content_to_end(text, q, u1)
+            return (sp, "indirect", -1)
+        return (self.trim(text, qs + 1, qe), "direct", k)
+
+    @staticmethod
+    def may_open_content(text: str, first: re.Match[str], u1: int) -> bool:
+        """A preposition or conjunction opens no content ('said of the plan', 'said to have'),
+        except a quantity ('said about 300'); nor does an object that makes the verb a plain one
+        ('claimed responsibility')."""
         fl = first.group().lower()
         if fl in PREPS or fl in ("to", "of", "about", "as", "so", "not", "and", "or", "but", "using", "how"):
             nxt = TOKEN_RE.match(text, first.end() + 1) if first.end() < u1 else None
             quantity = nxt is not None and (nxt.group().lower() in ("least", "most") or nxt.group()[0].isdigit())
             if not (quantity and fl in ("at", "about", "over", "under", "around", "nearly", "almost")):
-                return None
-        if fl in NP_OBJECTS:
-            return None  # 'claimed responsibility for the attack
-        if verb.frame == "clause":
-            if q > ce and text[ce:q].strip() == "," and fl not in SUBJ_PRON and not first.group()[0].isupper():
-                return None
-            sp = self.content_to_end(text, q, u1)
-            return (sp, "indirect", -1) if sp else None
-        if self.clause_follows(text, q, u1):
-            sp = self.content_to_end(text, q, u1)
-            return (sp, "indirect", -1) if sp else None
-        if verb.frame == "np":
-            m2 = NP_CONTENT_CUT_RE.search(text, q, u1)
-            sp = self.trim(text, q, m2.start() if m2 else u1)
-            return (sp, "indirect", -1) if sp else None
-        return None
+                return False
+        return fl not in NP_OBJECTS
 
     def clause_follows(self, text: str, q: int, u1: int) -> bool:
         """Does a clause without 'that' start at ``q``? ('found only a quarter of voters favoured ...')."""
@@ -978,8 +1207,11 @@ class Extractor:
                 return k > 1
         return False
 
-    def postposed(self, text, s0, s1, cs, cue_end, u0, u1, lo, stop_pos, stop_tok, role, conf):
+    def postposed(
+        self, site: CueSite, s0: int, s1: int, cue_end: int, stop_tok: str, role: str | None, conf: float
+    ) -> Claim | None:
         """'Y, X said': the content is the clause before the speaker."""
+        text, cs, u1, lo = site.text, site.cs, site.u1, site.lo
         if stop_tok != "," and not (role and text[lo:s0].rstrip().endswith(",")):
             return None
         comma = text.rfind(",", lo, s0)
@@ -1001,8 +1233,10 @@ class Extractor:
                 return Claim(s0, s1, cs, cue_end, whole[0], whole[1], "indirect", conf - 0.2, role)
         return Claim(s0, s1, cs, cue_end, sp[0], sp[1], "indirect", conf - 0.05, role)
 
-    def inverted(self, text, verb, cs, ce, u0, u1, lo, stop_pos, quotes, prev_quote) -> Claim | None:
+    def inverted(self, site: CueSite) -> Claim | None:
         """'"Q," said X' / 'Y, added X': the speaker follows the verb, the content precedes it."""
+        text, cs, ce, u1, lo = site.text, site.cs, site.ce, site.u1, site.lo
+        quotes, prev_quote = site.quotes, site.prev_quote
         p = ce
         while p < u1 and text[p].isspace():
             p += 1
@@ -1104,8 +1338,6 @@ class Extractor:
         unit_set = set(units)
         by_quote = {c.quote: c for c in claims if c.quote >= 0}
         for k, (qs, qe, trunc) in enumerate(quotes):
-            if k >= self.max_cues:
-                break
             if k in used_quotes:
                 continue
             inner = self.trim(text, qs + 1, qe)
@@ -1120,7 +1352,8 @@ class Extractor:
                 np = self.left_np(text, units[k0], j)
                 head = text[np[0] : np[1]].split()[-1] if np and np[0] < np[1] else ""
                 if (
-                    head
+                    np is not None
+                    and head
                     and self.valid_speaker(text, np[0], np[1])
                     and (head[0].isupper() or head.lower() in self.lex.roles or head.lower() in self.lex.groups)
                     and np[1] - np[0] < 80
@@ -1184,7 +1417,7 @@ class Extractor:
         words = text[s0:s1].split()
         if not words:
             return False
-        if words[-1].isupper() and len(words[-1]) > 1 and words[-1].isalpha():
+        if words[-1].isupper() and len(words[-1]) > 1 and words[-1].isalpha() and words[-1] not in NAME_SUFFIXES:
             # an acronym: 'WHO', 'the NIS', or after a preposition: 'a spokesman for the UN'
             return len(words) <= 3 or (
                 len(words) <= 7 and any(w.lower() in ("of", "for", "with", "by", "from", "at") for w in words[1:-1])
@@ -1250,7 +1483,7 @@ class Extractor:
             return True
         return words[0] in ("the", "a", "an", "of", "for") and any(w in lex.bodies for w in words)
 
-    def appositive(self, text: str, lo: int, comma: int) -> tuple[int, int, str] | None:
+    def appositive(self, text: str, lo: int, comma: int) -> tuple[int, int, str | None] | None:
         """'Name, role, said' / 'role, Name, said' / 'Name, in remarks to TV, said'.
 
         ``comma`` is the comma right before the verb. Up to three comma-separated segments are
@@ -1261,7 +1494,7 @@ class Extractor:
         right = comma
         first_comma = -1
         fallback: tuple[int, int, str | None] | None = None
-        role_name: tuple[int, int, str] | None = None
+        role_name: tuple[int, int, str | None] | None = None
         for _ in range(3):
             inner = self.left_np_until_comma(text, lo, right)
             if inner is None:
@@ -1282,16 +1515,15 @@ class Extractor:
                 and not self.looks_like_name(text, n0, n1)
             ):
                 role_name = (a0, a1, text[n0:n1])  # 'Y, the union's general secretary, Sharon Graham, said'
-            self._after_role = False
             ok = True
-            for x0, x1 in segs:
-                if not self.role_or_aside(text, x0, x1):
+            for n_seg, (x0, x1) in enumerate(segs):
+                if not self.role_or_aside(text, x0, x1, after_role=n_seg > 0):
                     ok = False
                     break
-                self._after_role = True
             if self.is_nameish(text, n0, n1) and ok:
-                role = text[segs[0][0] : segs[-1][1]]
-                if not self.looks_like_role(text, segs[0][0], segs[0][1]) or role.split()[0].lower() in ASIDES:
+                seg_text = text[segs[0][0] : segs[-1][1]]
+                role: str | None = seg_text
+                if not self.looks_like_role(text, segs[0][0], segs[0][1]) or seg_text.split()[0].lower() in ASIDES:
                     role = None  # an aside ('who asked not to be named', 'in remarks to TV'), not a role
                 found = (n0, n1, role)
                 cand = [w.lower() for w in text[n0:n1].split()]
@@ -1328,7 +1560,7 @@ class Extractor:
         lex = self.lex
         return not words[-1].islower() or head in lex.roles or head in lex.bodies or head in lex.groups
 
-    def role_or_aside(self, text: str, s0: int, s1: int) -> bool:
+    def role_or_aside(self, text: str, s0: int, s1: int, after_role: bool = False) -> bool:
         seg = text[s0:s1]
         words = seg.split()
         if not words:
@@ -1340,7 +1572,7 @@ class Extractor:
             return True  # 'Tom Molomby, SC, said', 'John Carter, 45, said'
         if words[0][:1].islower() or first in DETS:
             return True
-        if len(words) <= 3 and all(w[:1].isupper() for w in words) and s0 > 0 and self._after_role:
+        if len(words) <= 3 and all(w[:1].isupper() for w in words) and s0 > 0 and after_role:
             return True  # 'curator at the University of Arkansas, Fayetteville,'
         return self.looks_like_role(text, s0, s1) or (
             len(words) <= 3 and all(w[:1].isupper() for w in words) and fold_place(seg) in self.lex.places
@@ -1384,9 +1616,10 @@ class Extractor:
             for o in out[max(0, i - NEAR) : i + NEAR]:
                 if o is c or o.kind != "indirect":
                     continue
-                if o.content_start < c.speaker_start < o.content_end:
+                written = c.pronoun_start if c.pronoun_start >= 0 else c.speaker_start  # 'but he added'
+                if o.content_start < written < o.content_end:
                     # 'A said X, but B says Y': two coordinated reports, cut the first at the comma
-                    m = COORD_END_RE.search(text, max(o.content_start, c.speaker_start - 16), c.speaker_start)
+                    m = COORD_END_RE.search(text, max(o.content_start, written - 16), written)
                     if m:
                         o.content_end = m.start()
                         while o.content_end > o.content_start and text[o.content_end - 1].isspace():
@@ -1413,8 +1646,9 @@ class Extractor:
         if last == "I" or last.lower() in SUBJ_PRON - {"i", "it"}:
             c.speaker_start += cut + 1
 
-    def resolve_pronouns(self, text: str, claims: list[Claim], quotes) -> None:
+    def resolve_pronouns(self, text: str, claims: list[Claim], quotes: Quotes) -> None:
         """Resolve a pronoun speaker to the nearest earlier speaker or name in the snippet."""
+        qstarts = [q[0] for q in quotes]
         for idx, c in enumerate(claims):
             low = text[c.speaker_start : c.speaker_end].lower()
             if low not in SUBJ_PRON or low in ("i", "we"):
@@ -1437,11 +1671,12 @@ class Extractor:
                     best = o.speaker_start
                     target = (o.speaker_start, o.speaker_end, o.role)
             if target is None and person:
-                target = self.last_person_mention(text, c.speaker_start, quotes)
+                target = self.last_person_mention(text, c.speaker_start, quotes, qstarts)
             if target is None:
                 continue
             # a pronoun inside the content of a claim by the same speaker is a nested thought
             c.pronoun = text[c.speaker_start : c.speaker_end]
+            c.pronoun_start, c.pronoun_end = c.speaker_start, c.speaker_end
             c.speaker_start, c.speaker_end = target[0], target[1]
             if target[2] and not c.role:
                 c.role = target[2]
@@ -1451,8 +1686,8 @@ class Extractor:
         if not words:
             return False
         lows = [w.lower().strip(".,'") for w in words]
-        if any(w in self.lex.bodies or w in self.lex.groups for w in lows[-2:]):
-            return False
+        if any(w in self.lex.bodies or w in self.lex.groups for w in lows[-2:]) or lows[-1] in PLACE_HEADS:
+            return False  # a body, a group, or a street or building that stands for one ('Downing Street')
         if lows[-1] in self.lex.roles:
             return True
         caps = [w for w in words if w[:1].isupper()]
@@ -1469,9 +1704,11 @@ class Extractor:
         r"(?<![\w'’])(?:[A-Z][a-z'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z'’\-]+|[A-Z]\.|al-[A-Z][a-z]+)){1,3}"
     )
 
-    def last_person_mention(self, text: str, before: int, quotes=()) -> tuple[int, int, str | None] | None:
+    def last_person_mention(
+        self, text: str, before: int, quotes: Quotes, qstarts: list[int]
+    ) -> tuple[int, int, str | None] | None:
         best = None
-        starts = self._qstarts
+        starts = qstarts
         for m in self._NAME_RE.finditer(text, max(0, before - MAX_SPAN), before):
             k = bisect.bisect_right(starts, m.start()) - 1
             if k >= 0 and quotes[k][0] < m.start() < quotes[k][1]:
@@ -1497,3 +1734,37 @@ class Extractor:
             start = m.end() - len(name)
             best = (start, m.end(), None)
         return best
+
+
+def recent_speakers(claims: list[Claim], u0: int, cs: int) -> list[Claim]:
+    """The claims found so far whose speaker stands between ``u0`` and the cue at ``cs``, in order.
+
+    Claims are appended in cue order and no speaker lies more than ``MAX_SPAN`` before its cue,
+    so the scan walks back only over claims whose cue is near: constant work per cue, however many
+    claims the snippet has.
+    """
+    out = []
+    for c in reversed(claims):
+        if c.cue_start < u0 - MAX_SPAN:
+            break
+        if u0 <= c.speaker_start < cs and c.cue_start < cs:
+            out.append(c)
+    out.reverse()
+    return out
+
+
+@lru_cache(maxsize=8)
+def default_extractor(resolve_pronouns: bool = True) -> Extractor:
+    """The extractor with the shipped lexicons (cached: it holds no per-call state)."""
+    return Extractor(build_lexicon(), resolve_pronouns=resolve_pronouns)
+
+
+def extract(text: str, resolve_pronouns: bool = True) -> list[Claim]:
+    """The claims of one plain string, with the shipped lexicons.
+
+    >>> [(c.kind, c.speaker_start, c.speaker_end) for c in extract('"We are ready," the minister said.')]
+    [('direct', 16, 28)]
+
+    Canonical names need the collection: use ``toolkit.run(frame, ["attribution"])`` for them.
+    """
+    return default_extractor(resolve_pronouns).extract(text)

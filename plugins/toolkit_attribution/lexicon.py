@@ -13,9 +13,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from toolkit.text import read_json, trie_regex
 
 FRAMES = ("clause", "that", "np", "quote")
 
@@ -26,8 +27,9 @@ class Verb:
 
     form: str
     cls: str  # "speech" | "cognitive"
-    frame: str  # "clause" | "that" | "np"
+    frame: str  # "clause" | "that" | "np" | "quote"
     takes_object: bool
+    infinitive: bool = False  # the content may be an infinitive ('vowed to rebuild', 'urged them to leave')
 
 
 @dataclass
@@ -49,7 +51,7 @@ class Lexicon:
         words = set(self.verbs) | set(self.phrases) | {"quoted as saying"}
         words |= {p[:1].upper() + p[1:] for p in self.phrases}
         ordered = sorted(words, key=len, reverse=True)
-        self.cue_re = re.compile(r"(?<![\w'’-])(?:" + _trie_regex(ordered) + r")(?![\w'’-])")
+        self.cue_re = re.compile(r"(?<![\w'’-])(?:" + trie_regex(ordered, space=r"\s+") + r")(?![\w'’-])")
 
 
 def fold(s: str) -> str:
@@ -65,33 +67,6 @@ def alias_key(s: str) -> str:
     if k.startswith("the "):
         k = k[4:]
     return k.strip(" .,")
-
-
-def _trie_regex(words: list[str]) -> str:
-    trie: dict[str, Any] = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = True
-
-    def emit(node: dict[str, Any]) -> str:
-        alts = []
-        optional = False
-        for ch in sorted(node):
-            if ch == "":
-                optional = True
-                continue
-            piece = r"\s+" if ch == " " else re.escape(ch)
-            alts.append(piece + emit(node[ch]))
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if optional:
-            return "(?:" + body + ")?"
-        return body
-
-    return emit(trie)
 
 
 def inflect(verb: str) -> list[str]:
@@ -117,7 +92,8 @@ def _read_json(package_file: str, path: str | None) -> dict[str, Any]:
     if path:
         with open(Path(path).expanduser(), encoding="utf-8") as f:
             return json.load(f)
-    return json.loads(resources.files(__package__).joinpath("data", package_file).read_text("utf-8"))
+    data: dict[str, Any] = read_json("toolkit_attribution", package_file)
+    return data
 
 
 def _alias_entries(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -157,7 +133,8 @@ def build_lexicon(
             continue
         frame = entry.get("frame", "that")
         for form in entry.get("forms", []):
-            verbs.setdefault(form.lower(), Verb(form.lower(), cls, frame, bool(entry.get("object"))))
+            verb = Verb(form.lower(), cls, frame, bool(entry.get("object")), bool(entry.get("infinitive")))
+            verbs.setdefault(form.lower(), verb)
     for item in cues:
         word, _, frame = item.partition(":")
         frame = frame.strip() or "clause"

@@ -9,7 +9,6 @@ cells, pairs compared only inside a cell.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -23,8 +22,7 @@ Encoder = Callable[[Sequence[str]], np.ndarray]
 #: Encoders by name, tried before a model directory: ``register_encoder("mine", fn)`` then
 #: ``--set dedup.model=mine``. ``fn(texts) -> array (n, d)``; rows are L2-normalised here.
 ENCODERS: dict[str, Encoder] = {}
-_LOADED: dict[str, Encoder] = {}
-_LAST: dict[str, tuple[str, np.ndarray]] = {}
+_LOADED: dict[tuple[str, str], Encoder] = {}
 
 
 class MissingExtraError(ImportError):
@@ -34,15 +32,30 @@ class MissingExtraError(ImportError):
 def register_encoder(name: str, encoder: Encoder) -> None:
     """Make ``encoder`` available as ``model=name`` for dedup's paraphrase level and stories."""
     ENCODERS[name] = encoder
-    _LAST.clear()
 
 
-def get_encoder(model: str = "") -> Encoder:
-    """The encoder for ``model``: a registered name, a local model directory, or "" (bundled)."""
+def resolve_device(device: str = "auto") -> str:
+    """``auto`` is the GPU when torch sees one, else the CPU; any other value is passed on."""
+    if device != "auto":
+        return device
+    try:
+        import torch
+    except ImportError:
+        return "cpu"
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def get_encoder(model: str = "", device: str = "auto") -> Encoder:
+    """The encoder for ``model``: a registered name, a local model directory, or "" (bundled).
+
+    Loaded models are cached per (model, device): the cached object holds weights only, no state
+    of a call, so it is safe to share between threads.
+    """
     if model in ENCODERS:
         return ENCODERS[model]
-    if model in _LOADED:
-        return _LOADED[model]
+    device = resolve_device(device)
+    if (model, device) in _LOADED:
+        return _LOADED[(model, device)]
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     # A notebook or a CLI run should not be flooded with weight-loading bars and warnings.
@@ -71,14 +84,17 @@ def get_encoder(model: str = "") -> Encoder:
             "(models are never downloaded at run time)"
         )
     _quiet_transformers()
-    st = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+    st = SentenceTransformer(str(path), device=device, local_files_only=True)
+    # Snippets are one to three sentences: 128 word pieces hold them, and attention cost grows with
+    # the square of the length.
+    st.max_seq_length = min(st.max_seq_length or 128, 128)
 
     def encode(texts: Sequence[str]) -> np.ndarray:
         return st.encode(
             list(texts), batch_size=64, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
         )
 
-    _LOADED[model] = encode
+    _LOADED[(model, device)] = encode
     return encode
 
 
@@ -92,19 +108,13 @@ def _quiet_transformers() -> None:
     hf_logging.disable_progress_bar()
 
 
-def embed(texts: Sequence[str], model: str = "") -> np.ndarray:
-    """L2-normalised float32 embeddings of ``texts`` (the last result is reused for the same texts)."""
-    digest = hashlib.blake2b("\x1e".join(texts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-    last = _LAST.get(model)
-    if last is not None and last[0] == digest:
-        return last[1]
+def embed(texts: Sequence[str], model: str = "", device: str = "auto") -> np.ndarray:
+    """L2-normalised float32 embeddings of ``texts``."""
     if not texts:
         return np.zeros((0, 1), dtype=np.float32)
-    vecs = np.asarray(get_encoder(model)(texts), dtype=np.float32)
+    vecs = np.asarray(get_encoder(model, device)(texts), dtype=np.float32)
     norms = np.linalg.norm(vecs, axis=1, keepdims=True)
-    vecs = vecs / np.where(norms > 0, norms, 1.0)
-    _LAST[model] = (digest, vecs)
-    return vecs
+    return vecs / np.where(norms > 0, norms, 1.0)
 
 
 def cosine_pairs(
@@ -130,7 +140,9 @@ def cosine_pairs(
     return a[first], b[first], c[first]
 
 
-def _pairs_within(vecs: np.ndarray, members: np.ndarray, threshold: float, block: int = 2048):
+def _pairs_within(
+    vecs: np.ndarray, members: np.ndarray, threshold: float, block: int = 2048
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     sub = vecs[members]
     out_a, out_b, out_c = [], [], []
     for lo in range(0, len(sub), block):
@@ -169,54 +181,3 @@ def _ivf_cells(vecs: np.ndarray, seed: int, probes: int, iters: int = 8) -> list
     order = np.argsort(cell, kind="stable")
     bounds = np.searchsorted(cell[order], np.arange(k + 1))
     return [member[order[bounds[c] : bounds[c + 1]]] for c in range(k)]
-
-
-def paraphrase_merge(
-    *, frame, node, n_nodes, node_to_rep, node_sim, node_words, node_rep, params, context, node_figures=None
-):
-    """Merge near-level clusters whose representatives are paraphrases of each other.
-
-    Returns the new ``(node_to_rep, node_sim, joined_by_paraphrase)`` over nodes.
-    """
-    from toolkit_dedup.core import figures_conflict
-    from toolkit_dedup.graph import guarded_clusters
-
-    reps = np.flatnonzero(node_to_rep == np.arange(n_nodes))
-    # The text of each near-level cluster: its representative snippet's original text.
-    first_snippet = np.full(n_nodes, -1, dtype=np.int64)
-    order = np.arange(len(node))[::-1]
-    first_snippet[node[order]] = order
-    eligible = reps[(node_words[reps] >= params.min_words) & (first_snippet[reps] >= 0)]
-    texts = frame["text"].to_numpy(dtype=object, na_value=None)
-    # A node's snippets share one normalised text: embed the first one of each representative node.
-    rep_texts = [str(texts[first_snippet[r]]) for r in eligible]
-    joined = np.zeros(n_nodes, dtype=bool)
-    if len(eligible) < 2:
-        return node_to_rep, node_sim, joined
-    vecs = embed(rep_texts, params.model)
-    context.progress(0.75)
-    a, b, _ = cosine_pairs(vecs, params.paraphrase_threshold, params.exact_neighbours_limit, params.seed)
-    pos = np.full(n_nodes, -1, dtype=np.int64)
-    pos[eligible] = np.arange(len(eligible))
-
-    # Clusters of clusters: nodes here are near-level representatives.
-    def choose(labels_over_nodes: np.ndarray) -> np.ndarray:
-        return node_rep(labels_over_nodes)
-
-    def cos(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        px, py = pos[x], pos[y]
-        ok = (px >= 0) & (py >= 0)
-        out = np.zeros(len(x))
-        out[ok] = np.einsum("ij,ij->i", vecs[px[ok]], vecs[py[ok]])
-        if node_figures is not None:  # texts that disagree on a figure are not paraphrases
-            out[figures_conflict(node_figures[x], node_figures[y])] = 0.0
-        return out
-
-    ea, eb = eligible[a], eligible[b]
-    # Every node moves with its near-level representative: edges between representatives only.
-    rep2, sim2 = guarded_clusters(n_nodes, ea, eb, choose, cos, params.paraphrase_guard)
-    final = rep2[node_to_rep]
-    moved = final != node_to_rep
-    new_sim = np.where(moved, np.minimum(node_sim, sim2[node_to_rep]), node_sim)
-    joined[moved] = True
-    return final, new_sim, joined

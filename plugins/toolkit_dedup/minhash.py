@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 _M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 _EMPTY = np.uint32(0xFFFFFFFF)
@@ -234,3 +235,9 @@ def exact_containment(keys: pa.Array, x: np.ndarray, y: np.ndarray, k: int = 5, 
     inter = np.bincount(d[1:][both], minlength=m)
     size = np.bincount(dx, minlength=m)
     return np.where(size > 0, inter / np.maximum(size, 1), 0.0)
+
+
+def shingle_counts(keys: pa.Array, k: int = 5) -> np.ndarray:
+    """Shingles per key as :func:`signatures` counts them: ``bytes - k + 1``, 1 for a short key, 0 for none."""
+    n_bytes = pc.fill_null(pc.binary_length(keys), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    return np.where(n_bytes >= k, n_bytes - k + 1, np.where(n_bytes > 0, 1, 0)).astype(np.int64)

@@ -12,12 +12,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from toolkit.text import read_lines
 
 # Words that make a trailing " - Tail" an outlet name ("WSMV Channel 4", "Examiner.com", "Fox News").
 _OUTLET_WORDS = (
@@ -34,12 +35,14 @@ _PREFIX_WORDS = (
 )
 
 
-def _lines(name: str) -> list[str]:
-    text = resources.files("toolkit_dedup").joinpath("data", name).read_text(encoding="utf-8")
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+def read_data_lines(name: str) -> list[str]:
+    """The word list ``toolkit_dedup/data/<name>`` (the shared loader: comments and blanks dropped)."""
+    return read_lines("toolkit_dedup", name)
 
 
-_TAG = rf"^\s*{_PREFIX_WORDS}(?:\s{{0,3}}\d{{1,2}})?\s{{0,3}}[-:–—|]+\s*"
+_TAG = rf"\s*{_PREFIX_WORDS}(?:\s{{0,3}}\d{{1,2}})?\s{{0,3}}[-:–—|]+\s*"
+_TAGS = rf"^(?:{_TAG}){{1,2}}"
+_CUT_END = r"(?:\.\.\.|[,;:–—-])[\s\"'”’)\]]*$"
 
 
 @lru_cache(maxsize=8)
@@ -57,14 +60,16 @@ class Normalised:
     cut_off: np.ndarray  # bool: ends with "..." or a dangling comma, colon, dash
     is_na: np.ndarray  # bool
     n_words: np.ndarray  # int64, words in the key
+    tail: pa.Array  # the " - Tail" a collection's own source list could strip (lower case), else null
+    body_keys: pa.Array  # the key without that tail, else null
 
 
 def default_outlets() -> list[str]:
-    return _lines("outlets.txt")
+    return read_data_lines("outlets.txt")
 
 
 def default_agencies() -> list[str]:
-    return _lines("agencies.txt")
+    return read_data_lines("agencies.txt")
 
 
 def normalise(
@@ -81,30 +86,58 @@ def normalise(
     t = pc.utf8_normalize(arr, "NFKC")
     t = pc.utf8_trim_whitespace(t)
     # Cut off: a trailing ellipsis or a dangling comma/colon/semicolon/dash (closing quotes allowed).
-    cut_off = pc.match_substring_regex(t, r"(?:\.\.\.|[,;:–—-])[\s\"'”’)\]]*$")
+    cut_off = pc.match_substring_regex(t, _CUT_END)
     # The last word is dropped when the ellipsis is glued to it ("announc...").
     glued = pc.match_substring_regex(t, r"[\pL\pN]\.\.\.[\s\"'”’)\]]*$")
-    t = pc.replace_substring_regex(t, r"\s*(?:\.\.\.|[,;:–—-])[\s\"'”’)\]]*$", "")
+    t = pc.replace_substring_regex(t, r"\s*" + _CUT_END, "")
     t = pc.utf8_lower(t)
-    t = pc.replace_substring_regex(t, _TAG, "")
-    t = pc.replace_substring_regex(t, _TAG, "")  # "CORRECTED-UPDATE 2-"
+    t = pc.replace_substring_regex(t, _TAGS, "")  # "CORRECTED-UPDATE 2-" (up to two tags)
     t = pc.replace_substring_regex(t, _dateline_pattern(agencies_t), "")
-    t = _strip_outlet_suffix(t, outlet_set)
+    t, tail, body = _strip_outlet_suffix(t, outlet_set)
+    glued_np = np.asarray(pc.fill_null(glued, False).to_numpy(zero_copy_only=False), dtype=bool)
+    # The tails that only a collection's own source list would strip: their body is normalised too,
+    # in the same passes, so the grouping step can choose per collection without reading texts again.
+    has_tail = np.asarray(pc.is_valid(tail).to_numpy(zero_copy_only=False), dtype=bool)
+    rows = np.flatnonzero(has_tail)
+    both = pa.concat_arrays([t.cast(pa.large_string()), body.take(pa.array(rows)).cast(pa.large_string())])
+    keys = _finish(both, np.concatenate([glued_np, glued_np[rows]]))
+    main = keys.slice(0, len(t))
+    body_keys = pa.nulls(len(t), pa.large_string())
+    if len(rows):
+        mask = np.zeros(len(t), dtype=bool)
+        mask[rows] = True
+        filled = np.zeros(len(t), dtype=np.int64)
+        filled[rows] = np.arange(len(rows))
+        body_keys = pc.if_else(pa.array(mask), keys.slice(len(t)).take(pa.array(filled)), body_keys)
+    cut_np = np.asarray(pc.fill_null(cut_off, False).to_numpy(zero_copy_only=False), dtype=bool)
+    return Normalised(
+        keys=main,
+        cut_off=cut_np & ~is_na,
+        is_na=is_na,
+        n_words=word_counts(main),
+        tail=tail,
+        body_keys=body_keys,
+    )
+
+
+def word_counts(keys: pa.Array) -> np.ndarray:
+    """Words in each normalised key (0 for empty and null keys)."""
+    n_words = pc.fill_null(pc.count_substring(keys, " "), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    lengths = pc.fill_null(pc.utf8_length(keys), 0).to_numpy(zero_copy_only=False)
+    return np.where(lengths > 0, n_words + 1, 0)
+
+
+def _finish(t: pa.Array, glued: np.ndarray) -> pa.Array:
+    """Letters and digits only, one space between words; a word glued to a cut-off ellipsis dropped."""
     # "U.S." -> "us": drop the period after a one-letter word; apostrophes vanish ("Korea’s" -> "koreas").
     t = pc.replace_substring_regex(t, r"(^|[^\pL\pN])(\pL)\.", r"\1\2")
     t = pc.replace_substring_regex(t, r"['’‘‛`´ʼ]", "")
     t = pc.replace_substring_regex(t, r"[^\pL\pN]+", " ")
     t = pc.utf8_trim(t, " ")
-    glued_np = np.asarray(pc.fill_null(glued, False).to_numpy(zero_copy_only=False), dtype=bool)
-    if glued_np.any():
+    if glued.any():
         dropped = pc.replace_substring_regex(t, r"\s*[^ ]+$", "")
-        t = pc.if_else(pa.array(glued_np), dropped, t)
-    t = t.cast(pa.large_string())
-    n_words = pc.fill_null(pc.count_substring(t, " "), 0).to_numpy(zero_copy_only=False).astype(np.int64)
-    lengths = pc.fill_null(pc.utf8_length(t), 0).to_numpy(zero_copy_only=False)
-    n_words = np.where(lengths > 0, n_words + 1, 0)
-    cut_np = np.asarray(pc.fill_null(cut_off, False).to_numpy(zero_copy_only=False), dtype=bool)
-    return Normalised(keys=t, cut_off=cut_np & ~is_na, is_na=is_na, n_words=n_words)
+        t = pc.if_else(pa.array(glued), dropped, t)
+    return t.cast(pa.large_string())
 
 
 def _as_arrow(texts: pd.Series | Iterable[str | None]) -> pa.Array:
@@ -124,17 +157,27 @@ def _as_arrow(texts: pd.Series | Iterable[str | None]) -> pa.Array:
     return arr
 
 
-def _strip_outlet_suffix(t: pa.Array, outlet_set: list[str]) -> pa.Array:
-    """Strip a trailing " - Outlet" / " | Outlet" when the tail is a known outlet or looks like one."""
+def _strip_outlet_suffix(t: pa.Array, outlet_set: list[str]) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """Strip a trailing " - Outlet" / " | Outlet" when the tail is a known outlet or looks like one.
+
+    Returns the texts, and for the tails that would be stripped only if they named a known outlet
+    (short, after a body of 3+ words) the tail (trimmed) and the body; null elsewhere.
+    """
     parts = pc.extract_regex(t, r"^(?P<body>.*[^\s])\s+[-|–—:]+\s+(?P<tail>[^-|–—:]{1,60})$")
     body = pc.struct_field(parts, "body")
     tail = pc.struct_field(parts, "tail")
     tail_l = pc.utf8_trim_whitespace(tail)
     known = pc.is_in(tail_l, value_set=pa.array(outlet_set, type=pa.large_string()))
     looks = pc.match_substring_regex(tail, _OUTLET_WORDS)
-    short = pc.less_equal(pc.count_substring(pc.utf8_trim_whitespace(tail), " "), 5)
+    short = pc.less_equal(pc.count_substring(tail_l, " "), 5)
     body_words = pc.greater_equal(pc.count_substring(pc.utf8_trim_whitespace(body), " "), 2)
     pipe = pc.match_substring_regex(t, r"\s\|\s[^|]{1,60}$")
-    strip = pc.and_(pc.and_(pc.or_(pc.or_(known, looks), pipe), short), body_words)
-    strip = pc.fill_null(strip, False)
-    return pc.if_else(strip, body, t)
+    fits = pc.fill_null(pc.and_(short, body_words), False)
+    strip = pc.fill_null(pc.and_(pc.or_(pc.or_(known, looks), pipe), fits), False)
+    candidate = pc.and_(fits, pc.invert(strip))
+    none = pa.nulls(len(t), pa.large_string())
+    return (
+        pc.if_else(strip, body, t),
+        pc.if_else(candidate, tail_l.cast(pa.large_string()), none),
+        pc.if_else(candidate, body.cast(pa.large_string()), none),
+    )

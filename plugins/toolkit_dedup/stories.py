@@ -1,71 +1,30 @@
-"""The ``stories`` analysis: snippets about the same event, even when they report different facts.
+"""Story grouping algorithms: candidate links between units, then average-linkage agglomeration.
 
-Units are the dedup clusters when ``dedup`` ran (its ``cluster_id`` column), else the distinct
-normalised texts.
+Units are dedup clusters (or distinct texts). Two ways to link them:
 
-With embeddings (the default when the extra is installed), every unit is a vector that joins its
-sentence embedding with a hashed, IDF-weighted bag of its distinctive words (the names, places and
-figures that tell one event from another: "Beats", "AstraZeneca", "polio"), so the dot product of two
-units is ``w * cosine + (1 - w) * shared-word similarity``. Units are grouped by average-linkage
-agglomerative clustering over approximate neighbours: each unit's nearest units (exact for small
-inputs, an inverted-file index beyond ``exact_neighbours_limit``) are the only candidate links, and
-two groups merge, most similar first, while the mean similarity over all their pairs of units stays
-at ``threshold`` or above. For unit vectors that mean is the dot product of the groups' mean
-vectors, so it is exact without any all-pairs matrix, and a single ambiguous headline cannot chain
-two stories the way connected components do. ``grouping="single_pass"`` keeps the older
-publication-order centroid clustering.
+- ``lexical`` (no extra): every unit is a TF-IDF vector over its story terms (content words,
+  capitalised names and name pairs, :func:`toolkit_dedup.extract.story_terms`); candidate links
+  come from blocking on shared rare terms (a term held by more than ``block_cap`` units links
+  nobody by itself), scored by their exact cosine (:func:`term_pairs`).
+- ``embeddings``: the sentence embedding joined with a hashed bag of distinctive words; candidate
+  links are each unit's nearest neighbours (:func:`neighbour_pairs`).
 
-With ``method="lexical"`` units are linked by MinHash Jaccard and grouped by star clustering: the
-unit with the most neighbours becomes a story centre and takes its unassigned neighbours.
+Then :func:`average_linkage` merges groups, most similar first, while the mean similarity over all
+pairs of their units stays at the threshold or above: a single ambiguous headline cannot chain two
+stories the way connected components do. Units are numbered by content (their representative's
+snippet id), so the grouping does not depend on row order.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+import hashlib
+import heapq
+from functools import lru_cache
 
 import numpy as np
-import pandas as pd
 
-from toolkit import Context, Output
-from toolkit_dedup import minhash
-from toolkit_dedup.core import _NAT, published_ns
-from toolkit_dedup.graph import pick_first
-from toolkit_dedup.normalize import normalise
-from toolkit_dedup.schema import STORIES_COLUMNS, STORY_COLUMNS
-
-
-@dataclass(frozen=True)
-class StoryParams:
-    """Parameters of the ``stories`` analysis.
-
-    :param method: ``embeddings`` (needs the extra), ``lexical`` (MinHash, no extra; much coarser),
-        or ``auto`` (embeddings when installed, else lexical).
-    :param threshold: least average similarity between the units of two groups for them to merge
-        (embeddings, ``grouping="average"``; 0.28 was chosen on one half of the UCI story clusters,
-        see ``benchmarks/bench_dedup.py --stories``), or cosine of a unit to a story's centroid
-        (``grouping="single_pass"``, where about 0.45 suits).
-    :param grouping: ``average`` (average-linkage over approximate neighbours) or ``single_pass``.
-    :param word_weight: share of the similarity given to shared distinctive words (0 = embeddings
-        only); the rest is the embedding cosine.
-    :param neighbours: candidate links per unit for the average-linkage grouping.
-    :param lexical_threshold: estimated character-shingle Jaccard linking two units (lexical).
-    :param min_words: units with fewer words stay stories of their own.
-    :param model: as dedup's ``model``: a registered encoder, a local directory, or "" (bundled).
-    :param exact_neighbours_limit: all pairs compared up to this many units, else an IVF index.
-    :param seed: seed of the hashing and of the neighbour index.
-    """
-
-    method: Literal["auto", "embeddings", "lexical"] = "auto"
-    threshold: float = 0.28
-    grouping: Literal["average", "single_pass"] = "average"
-    word_weight: float = 0.3
-    neighbours: int = 20
-    lexical_threshold: float = 0.35
-    min_words: int = 3
-    model: str = ""
-    exact_neighbours_limit: int = 20_000
-    seed: int = 1
+from toolkit_dedup.embeddings import _ivf_cells
+from toolkit_dedup.normalize import read_data_lines
 
 
 def star_clusters(n: int, a: np.ndarray, b: np.ndarray, weight: np.ndarray | None = None) -> np.ndarray:
@@ -92,14 +51,9 @@ def star_clusters(n: int, a: np.ndarray, b: np.ndarray, weight: np.ndarray | Non
     return centre
 
 
-# Function words that say nothing about which event a headline reports.
-_STOP_WORDS = (
-    "a an the of to in on for and or but with by at from as is are was were be been being it its this that"
-    " these those after over into about up down out new says said say will would could can may might not no"
-    " vs via than more most just how why what who when where which while has have had do does did he she"
-    " they his her their we you your our i"
-)
-_STOP = frozenset(_STOP_WORDS.split())
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    return frozenset(read_data_lines("function_words.txt"))
 
 
 def word_vectors(keys: list[str], dim: int = 1024) -> np.ndarray:
@@ -110,9 +64,8 @@ def word_vectors(keys: list[str], dim: int = 1024) -> np.ndarray:
     of headlines counts far more than a word every headline uses. Hashing (blake2b, stable across
     runs) keeps the vectors dense and small; a collision only blurs two rare words together.
     """
-    import hashlib
-
-    toks = [{t for t in k.split() if len(t) > 1 and t not in _STOP} for k in keys]
+    stop = _function_words()
+    toks = [{t for t in k.split() if len(t) > 1 and t not in stop} for k in keys]
     df: dict[str, int] = {}
     for ts in toks:
         for t in ts:
@@ -140,8 +93,6 @@ def neighbour_pairs(
     Exact (blocked products) up to ``exact_limit`` vectors; beyond, the neighbours are searched only
     inside the inverted-file cells a vector is filed under (its ``probes`` nearest k-means cells).
     """
-    from toolkit_dedup.embeddings import _ivf_cells
-
     n = len(vecs)
     if n < 2:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
@@ -168,7 +119,12 @@ def neighbour_pairs(
 
 
 def average_linkage(
-    vecs: np.ndarray, a: np.ndarray, b: np.ndarray, sim: np.ndarray, threshold: float, weight: np.ndarray | None = None
+    vecs: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    sim: np.ndarray,
+    threshold: float,
+    weight: np.ndarray | None = None,
 ) -> np.ndarray:
     """Average-linkage agglomeration over the candidate links ``(a, b, sim)``: each vector's group root.
 
@@ -178,8 +134,6 @@ def average_linkage(
     after a merge the new group's links to the neighbours of both parts are re-scored. Ties break
     on the smaller index, so the result is deterministic.
     """
-    import heapq
-
     n = len(vecs)
     root = np.arange(n, dtype=np.int64)
     keep = (sim >= threshold) & (a != b)
@@ -279,134 +233,175 @@ def single_pass(vecs: np.ndarray, threshold: float, weight: np.ndarray | None = 
     return out
 
 
-def _average_stories(vecs: np.ndarray, keys: list[str], size: np.ndarray, params: StoryParams) -> np.ndarray:
-    """Average-linkage stories over embeddings joined with distinctive words (see the module docstring)."""
-    w = min(max(params.word_weight, 0.0), 1.0)
-    # Candidate links: nearest neighbours by embedding alone (384 columns keep the search cheap).
-    a, b, sim = neighbour_pairs(vecs, params.neighbours, params.exact_neighbours_limit, params.seed)
-    x = vecs.astype(np.float32)
-    if w > 0:
-        words = word_vectors(keys)
-        x = np.hstack([np.sqrt(1.0 - w) * x, np.sqrt(w) * words]).astype(np.float32)
-        sim = (1.0 - w) * sim + w * np.einsum("ij,ij->i", words[a], words[b])
-    return average_linkage(x, a, b, sim, params.threshold, size)
+def term_weights(term_lists: list[list[str]]) -> tuple[list[dict[str, float]], dict[str, int]]:
+    """TF-IDF weights of every unit's terms (L2-normalised) and each term's document frequency.
+
+    A term's weight is its count in the unit times ``log(1 + n / df)``: rare terms weigh most, and
+    a term every unit holds still counts (a collection of one story stays one story). Terms held by
+    one unit stay in the norm (a unit with many terms of its own is less similar to anything).
+    """
+    n = max(len(term_lists), 1)
+    df: dict[str, int] = {}
+    for terms in term_lists:
+        for t in set(terms):
+            df[t] = df.get(t, 0) + 1
+    out = []
+    for terms in term_lists:
+        w: dict[str, float] = {}
+        for t in terms:
+            w[t] = w.get(t, 0.0) + float(np.log1p(n / df[t]))
+        norm = float(np.sqrt(sum(v * v for v in w.values()))) or 1.0
+        out.append({t: v / norm for t, v in w.items()})
+    return out, df
 
 
-def stories(frame: pd.DataFrame, params: StoryParams, context: Context) -> Output:
-    """Group snippets into stories; see :class:`StoryParams`."""
-    n = len(frame)
-    if n == 0:
-        cols = pd.DataFrame({c: pd.Series(dtype=d) for c, d in STORY_COLUMNS.items()}, index=frame.index)
-        table = pd.DataFrame({c: pd.Series(dtype=d) for c, d in STORIES_COLUMNS.items()})
-        return Output(columns=cols, tables={"stories": table})
-    method = params.method
-    if method == "auto":
-        try:
-            from toolkit_dedup.embeddings import get_encoder
+def candidate_links(
+    weights: list[dict[str, float]], df: dict[str, int], block_cap: int, fan: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unit pairs ``(a, b, cosine)`` (``a < b``, unique) that share a term, with their exact cosine.
 
-            get_encoder(params.model)
-            method = "embeddings"
-        except ImportError:
-            method = "lexical"
+    A term held by 2..``block_cap`` units links all of them; a commoner term links each unit only
+    to the ``fan`` units after it in the term's list (units are numbered by content), so the work
+    stays linear while a big story's common words still connect it. The cosine sums the shared
+    terms' weight products: enumerated with the pairs for the rarer terms, looked up per pair for
+    the commoner ones.
+    """
+    n = len(weights)
+    term_id: dict[str, int] = {}
+    post_t, post_u, post_w = [], [], []
+    for u, w in enumerate(weights):
+        for t, v in w.items():
+            if df[t] >= 2:
+                post_t.append(term_id.setdefault(t, len(term_id)))
+                post_u.append(u)
+                post_w.append(v)
+    if not post_t:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    tt, uu, ww = np.asarray(post_t), np.asarray(post_u, dtype=np.int64), np.asarray(post_w)
+    order = np.lexsort((uu, tt))
+    tt, uu, ww = tt[order], uu[order], ww[order]
+    starts = np.flatnonzero(np.r_[True, tt[1:] != tt[:-1]])
+    sizes = np.diff(np.r_[starts, len(tt)])
+    keys, contrib = [], []
+    for size in np.unique(sizes[sizes <= block_cap]).tolist():
+        first = starts[sizes == size]
+        i, j = np.triu_indices(size, 1)
+        members = first[:, None] + np.arange(size)[None, :]
+        keys.append(uu[members[:, i]].reshape(-1) * n + uu[members[:, j]].reshape(-1))
+        contrib.append((ww[members[:, i]] * ww[members[:, j]]).reshape(-1))
+    big = sizes > block_cap
+    if big.any():
+        pos = np.concatenate(
+            [np.arange(a, a + z) for a, z in zip(starts[big].tolist(), sizes[big].tolist(), strict=True)]
+        )
+        end = np.repeat(starts[big] + sizes[big], sizes[big])
+        for off in range(1, fan + 1):
+            ok = pos + off < end
+            keys.append(uu[pos[ok]] * n + uu[pos[ok] + off])
+            contrib.append(np.zeros(int(ok.sum())))  # these terms are added per pair below
+    pair, inverse = np.unique(np.concatenate(keys), return_inverse=True)
+    sim = np.bincount(inverse, weights=np.concatenate(contrib), minlength=len(pair))
+    a, b = pair // n, pair % n
+    if big.any():
+        common = {t for t, d in df.items() if d > block_cap}
+        heavy = [{t: v for t, v in w.items() if t in common} for w in weights]
+        extra = [
+            sum(v * heavy[y].get(t, 0.0) for t, v in heavy[x].items()) if heavy[x] and heavy[y] else 0.0
+            for x, y in zip(a.tolist(), b.tolist(), strict=True)
+        ]
+        sim = sim + np.asarray(extra)
+    return a, b, sim
 
-    norm = normalise(frame["text"])
-    keys = norm.keys
-    has_key = ~norm.is_na & (norm.n_words > 0)
-    # Units: dedup clusters when available, else distinct normalised texts.
-    if "cluster_id" in frame.columns:
-        unit_codes, _ = pd.factorize(frame["cluster_id"].astype("string").fillna("\x00na"), sort=False)
-    else:
-        unit_codes, _ = pd.factorize(pd.Series(keys.to_pylist(), dtype=object), sort=False)
-    unit_codes = np.asarray(unit_codes, dtype=np.int64)
-    solo = np.flatnonzero(~has_key)
-    n_units = int(unit_codes.max()) + 1 if n else 0
-    unit_codes[solo] = n_units + np.arange(len(solo))
-    n_units += len(solo)
 
-    pub = published_ns(frame)
-    key_len = norm.n_words
-    position = np.arange(n)
-    # The unit's text: its earliest, complete, longest snippet.
-    best = pick_first(unit_codes, pub, norm.cut_off, -key_len, position)
-    unit_rep = np.full(n_units, -1, dtype=np.int64)
-    unit_rep[unit_codes] = best
-    unit_size = np.bincount(unit_codes, minlength=n_units)
-    eligible = np.flatnonzero(norm.n_words[unit_rep] >= params.min_words)
-    eligible = eligible[has_key[unit_rep[eligible]]]
-    context.progress(0.2)
+def top_k_links(
+    a: np.ndarray, b: np.ndarray, sim: np.ndarray, n: int, k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The links among each unit's ``k`` best (a link stays when either end keeps it); ties by index."""
+    if len(a) == 0:
+        return a, b, sim
+    src = np.concatenate([a, b])
+    dst = np.concatenate([b, a])
+    both = np.concatenate([sim, sim])
+    link = np.concatenate([np.arange(len(a)), np.arange(len(a))])
+    order = np.lexsort((dst, -both, src))
+    src_sorted = src[order]
+    start = np.flatnonzero(np.r_[True, src_sorted[1:] != src_sorted[:-1]])
+    rank = np.arange(len(order)) - np.repeat(start, np.diff(np.r_[start, len(order)]))
+    kept = np.zeros(len(a), dtype=bool)
+    kept[link[order[rank < k]]] = True
+    return a[kept], b[kept], sim[kept]
 
-    a = b = np.zeros(0, dtype=np.int64)
-    if len(eligible) >= 2:
-        if method == "embeddings":
-            from toolkit_dedup.embeddings import embed
 
-            texts = frame["text"].to_numpy(dtype=object, na_value=None)
-            vecs = embed([str(texts[unit_rep[u]]) for u in eligible], params.model)
-            context.progress(0.7)
-            if params.grouping == "single_pass":
-                # Stories are followed in publication order (then input order).
-                order = np.lexsort((unit_rep[eligible], pub[unit_rep[eligible]]))
-                first = single_pass(vecs[order], params.threshold, unit_size[eligible][order])
-                centre_sub = np.empty(len(eligible), dtype=np.int64)
-                centre_sub[order] = order[first]
-            else:
-                centre_sub = _average_stories(
-                    vecs, keys.take(unit_rep[eligible]).to_pylist(), unit_size[eligible], params
-                )
-        else:
-            sub = keys.take(unit_rep[eligible])
-            sig, _ = minhash.signatures(sub, seed=params.seed, chunk=10_000)
-            found_a, found_b = [], []
-            for ca, cb in minhash.band_candidates(sig, 42, 3, seed=params.seed):
-                ok = minhash.estimated_jaccard(sig, ca, cb) >= params.lexical_threshold
-                found_a.append(ca[ok])
-                found_b.append(cb[ok])
-            if found_a:
-                pair = np.unique(
-                    np.minimum(np.concatenate(found_a), np.concatenate(found_b)) * len(sig)
-                    + np.maximum(np.concatenate(found_a), np.concatenate(found_b))
-                )
-                a, b = pair // len(sig), pair % len(sig)
-    if method != "embeddings":
-        centre_sub = star_clusters(len(eligible), a, b, unit_size[eligible])
-    unit_story = np.arange(n_units, dtype=np.int64)
-    unit_story[eligible] = eligible[centre_sub]
-    story = unit_story[unit_codes]
-    context.progress(0.9)
+def lexical_stories(
+    term_lists: list[list[str]], size: np.ndarray, threshold: float, block_cap: int, neighbours: int, fan: int = 8
+) -> np.ndarray:
+    """Each unit's group root under the lexical grouping (see the module docstring)."""
+    weights, df = term_weights(term_lists)
+    n = len(term_lists)
+    root = np.arange(n, dtype=np.int64)
+    a, b, sim = candidate_links(weights, df, block_cap, fan)
+    keep = sim >= threshold
+    a, b, sim = top_k_links(a[keep], b[keep], sim[keep], n, neighbours)
+    linked = np.unique(np.concatenate([a, b]))
+    if len(linked) < 2:
+        return root
+    local = np.full(n, -1, dtype=np.int64)
+    local[linked] = np.arange(len(linked))
+    # Group means need the units' term weights; only terms held by 2+ units can meet another unit.
+    shared = [{t: v for t, v in weights[i].items() if df[t] >= 2} for i in linked.tolist()]
+    sub_root = term_average_linkage(shared, local[a], local[b], sim, threshold, size[linked])
+    root[linked] = linked[sub_root]
+    return root
 
-    rep = pick_first(story, pub, norm.cut_off, -key_len, position)
-    ids = frame.index.astype(str).to_numpy(dtype=object)
-    story_ids = np.array(["s:" + ids[r] for r in rep], dtype=object)
-    cols = pd.DataFrame({"story_id": pd.array(story_ids, dtype="string")}, index=frame.index)
-    df = pd.DataFrame(
-        {
-            "story_id": story_ids,
-            "rep": ids[rep],
-            "unit": unit_codes,
-            "source": (
-                frame["source"].astype("string").str.strip().str.lower().to_numpy(dtype=object)
-                if "source" in frame.columns
-                else None
-            ),
-            "pub": pd.Series(pd.to_datetime(np.where(pub == _NAT, 0, pub), utc=True)).where(pub != _NAT),
-        }
-    )
-    g = df.groupby("story_id", sort=False)
-    out = pd.DataFrame(
-        {
-            "size": g.size(),
-            "representative_id": g["rep"].first(),
-            "n_clusters": g["unit"].nunique(),
-            "n_sources": g["source"].nunique(dropna=True),
-            "known": g["source"].count(),
-            "first_published": g["pub"].min(),
-            "last_published": g["pub"].max(),
-        }
-    )
-    out["n_sources"] = out["n_sources"].where(out["known"] > 0)
-    out = out.reset_index()
-    out["snippet_id"] = out["representative_id"]
-    out["method"] = method
-    table = pd.DataFrame({c: out[c].astype(d) for c, d in STORIES_COLUMNS.items()})
-    context.progress(1.0)
-    return Output(columns=cols, tables={"stories": table})
+
+def term_average_linkage(
+    weights: list[dict[str, float]], a: np.ndarray, b: np.ndarray, sim: np.ndarray, threshold: float, size: np.ndarray
+) -> np.ndarray:
+    """:func:`average_linkage` over sparse term weights (exact: no hashing, no dense matrix).
+
+    A group keeps the size-weighted sum of its units' weights; the mean similarity of two groups is
+    the dot product of their sums over the product of their sizes, summed over the smaller one.
+    """
+    n = len(weights)
+    root = np.arange(n, dtype=np.int64)
+    w = np.asarray(size, dtype=np.float64)
+    sums = [{t: v * w[i] for t, v in d.items()} for i, d in enumerate(weights)]
+    total = w.copy()
+    adj: dict[int, set[int]] = {}
+    for x, y in zip(a.tolist(), b.tolist(), strict=True):
+        adj.setdefault(x, set()).add(y)
+        adj.setdefault(y, set()).add(x)
+    version = [0] * n
+    heap = [(-v, x, y, 0, 0) for v, x, y in zip(sim.tolist(), a.tolist(), b.tolist(), strict=True) if v >= threshold]
+    heapq.heapify(heap)
+    alive = [True] * n
+    while heap:
+        _, x, y, vx, vy = heapq.heappop(heap)
+        if not (alive[x] and alive[y]) or version[x] != vx or version[y] != vy:
+            continue  # a stale link: one side has merged since it was scored
+        if len(sums[y]) > len(sums[x]) or (len(sums[y]) == len(sums[x]) and y < x):
+            x, y = y, x
+        into = sums[x]
+        for t, v in sums[y].items():
+            into[t] = into.get(t, 0.0) + v
+        sums[y] = {}
+        total[x] += total[y]
+        alive[y] = False
+        root[y] = x
+        version[x] += 1
+        around = (adj.pop(x, set()) | adj.pop(y, set())) - {x, y}
+        for z in around:
+            adj[z].discard(y)
+            adj[z].add(x)
+        adj[x] = around
+        for z in sorted(around):
+            small, big = (sums[z], into) if len(sums[z]) <= len(into) else (into, sums[z])
+            mean = sum(v * big.get(t, 0.0) for t, v in small.items()) / (total[x] * total[z])
+            if mean >= threshold:
+                lo, hi = min(x, z), max(x, z)
+                heapq.heappush(heap, (-mean, lo, hi, version[lo], version[hi]))
+    while True:  # follow merges to the final group
+        nxt = root[root]
+        if np.array_equal(nxt, root):
+            return root
+        root = nxt

@@ -6,26 +6,24 @@ Users extend them through parameters (``extra_units``, ``extra_currencies``, ...
 
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from types import MappingProxyType
 
+from toolkit.text import MONTHS, WEEKDAYS, read_json, read_lines, trie_regex
 
-def _data(name: str) -> str:
-    return resources.files("toolkit_figures").joinpath("data", name).read_text(encoding="utf-8")
+_PACKAGE = "toolkit_figures"
 
 
 def _json(name: str) -> dict:
-    return json.loads(_data(name))
+    return read_json(_PACKAGE, name)
 
 
 def _lines(name: str) -> list[str]:
-    """Non-empty lines of a word list, lower-cased; lines starting with '# ' are comments."""
-    return [
-        line.strip().lower() for line in _data(name).splitlines() if line.strip() and not line.strip().startswith("# ")
-    ]
+    """The words of a word list, lower-cased (blank lines and '# ' comments dropped)."""
+    return [line.lower() for line in read_lines(_PACKAGE, name)]
 
 
 def _pairs(items: tuple[str, ...]) -> dict[str, str]:
@@ -37,32 +35,6 @@ def _pairs(items: tuple[str, ...]) -> dict[str, str]:
         if surface:
             out[surface] = canonical.strip() if sep else surface
     return out
-
-
-def _alternation(words, flags_word_end: bool = True) -> str:
-    """A regex alternation of literal ``words``, longest first (so 'per cent' beats 'per')."""
-    ordered = sorted({w for w in words if w}, key=lambda w: (-len(w), w))
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
-
-
-def trie_regex(words) -> str:
-    """A regex matching exactly ``words``, written as a trie ("t(?:wo|hree|en)") so that the regex
-    engine settles each position with one character test instead of trying every word in turn."""
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        alts = [re.escape(ch) + build(node[ch]) for ch in sorted(k for k in node if k)]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return "(?:" + body + ")?" if "" in node else body
-
-    return build(trie)
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,11 +72,31 @@ class Lexicon:
     sign_words: frozenset
     range_words: frozenset
     of_head_skip: frozenset
+    level_verbs: frozenset
+    direct_level_verbs: frozenset
+    copulas: frozenset
+    not_measured: frozenset
+    one_pronoun_before: frozenset
+    context: Mapping[str, frozenset]  # every list of context_words.json by name
+    currency_words_before: frozenset  # currency words read before the amount ("dollar 22.5")
+    level_prepositions: frozenset
+    level_auxiliaries: frozenset
+    subject_prepositions: frozenset
+    container_nouns: frozenset
+    not_subjects: frozenset
+    nominal_adjectives: frozenset
     # compiled
     unit_re: re.Pattern
     currency_after_re: re.Pattern
     max_before_words: int
     before_suffixes: frozenset  # every word-suffix of every 'before' phrase ("to", "up to", "equal to", ...)
+    symbol_after_re: re.Pattern  # a currency symbol written after the amount ("50 €", "50₵")
+    symbol_after_first: frozenset  # the characters such a symbol starts with (a cheap gate)
+    lower_case_codes: frozenset  # codes also read in lower case ("usd 200")
+    currency_word_ends: tuple  # lower-case currency words an amount may follow ("dollars 22.5")
+    decimal_currencies: frozenset  # amounts that take cents after the unit word ("15 dollars 50")
+    ambiguous_currency_words: frozenset  # "won", "real", "mark": money only in lower case or after an adjective
+    national_currency_words: frozenset  # "dollar", "franc": an adjective before them picks the ISO code
 
 
 @lru_cache(maxsize=16)
@@ -139,6 +131,7 @@ def build_lexicon(
     codes = set(cur["codes"])
     words = {k.lower(): v for k, v in cur["words"].items()}
     symbols = dict(cur["symbols"])
+    symbols_after = list(cur["symbols_after"])
     for surface, iso in _pairs(extra_currencies).items():
         if surface.isupper() and len(surface) == 3 and surface.isalpha():
             codes.add(surface)
@@ -146,6 +139,8 @@ def build_lexicon(
             words[surface.lower()] = iso or surface
         else:
             symbols[surface] = iso or surface
+            if not surface[0].isalpha():  # "₵": read before the amount ("₵50") and after it ("50₵")
+                symbols_after.append(surface)
 
     # Units written after a number (multi-word first). Single letters ("m", "g", "t") are read
     # only when glued to the digits (handled by the caller), so they are left out here.
@@ -178,8 +173,8 @@ def build_lexicon(
         code_prefixes=frozenset(_lines("code_prefixes.txt")) | {w.lower() for w in extra_code_prefixes},
         not_counted=frozenset(_lines("not_counted.txt")),
         change_verbs=ctx["change_verbs"],
-        months=ctx["months"],
-        weekdays=ctx["weekdays"],
+        months=frozenset(MONTHS),
+        weekdays=frozenset(WEEKDAYS),
         sport_words=ctx["sport_words"],
         capitalised_ok=ctx["capitalised_ok"],
         directions=ctx["directions"],
@@ -190,8 +185,28 @@ def build_lexicon(
         sign_words=ctx["sign_words"],
         range_words=ctx["range_words"],
         of_head_skip=ctx["of_head_skip"],
+        level_verbs=ctx["level_verbs"],
+        direct_level_verbs=ctx["direct_level_verbs"],
+        copulas=ctx["copulas"],
+        not_measured=ctx["not_measured"],
+        one_pronoun_before=ctx["one_pronoun_before"],
+        context=MappingProxyType(ctx),
+        currency_words_before=frozenset(cur["words_before"]),
+        level_prepositions=ctx["level_prepositions"],
+        level_auxiliaries=ctx["level_auxiliaries"],
+        subject_prepositions=ctx["subject_prepositions"],
+        container_nouns=ctx["container_nouns"],
+        not_subjects=ctx["not_subjects"],
+        nominal_adjectives=ctx["nominal_adjectives"],
         unit_re=unit_re,
         currency_after_re=currency_after_re,
         max_before_words=max(len(p.split()) for p in before),
         before_suffixes=frozenset(" ".join(p.split()[i:]) for p in before for i in range(len(p.split()))),
+        symbol_after_re=re.compile(r"[ \t\u00a0]{0,2}(" + trie_regex(symbols_after) + r")(?![ \t]?\d)"),
+        symbol_after_first=frozenset(sym[0] for sym in symbols_after),
+        lower_case_codes=frozenset(cur["lower_case_codes"]),
+        currency_word_ends=tuple(cur["word_ends"]),
+        decimal_currencies=frozenset(cur["decimal"]),
+        ambiguous_currency_words=frozenset(cur["ambiguous_words"]),
+        national_currency_words=frozenset(cur["national_words"]),
     )

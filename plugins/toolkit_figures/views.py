@@ -1,18 +1,16 @@
 """Notebook view of the figures plugin: figures about the same thing side by side, with conflicts.
 
-Figures are grouped by what they count (``counted``, lower-cased, a plural ``s`` dropped) and
-their ``unit``. Each figure is read as an interval: an exact value is a point, ``approximately``
-widens it by ``tolerance``, ``at_least``/``more_than`` open it upwards, ``at_most``/``less_than``
-downwards, a range uses ``low``/``high``. A group conflicts when no single number fits every
-interval (for intervals on a line that is exactly: the largest lower bound exceeds the smallest
-upper bound). Cut-off figures (no value and no bounds) are shown but do not count. Every optional
-column may be missing; all text is escaped.
+Figures are grouped by the topics of the ``figure_comparison`` table when it ran (by story and
+meaning), else by what they count (the analysis's ``counted_head``) and their ``unit``. Each
+figure is read as the interval the analysis computes (:func:`toolkit_figures.compare.figure_intervals`);
+a group conflicts when no single number fits every interval. Figures with no usable bound are
+shown but do not count. Every optional column may be missing; all text is escaped.
 """
 
 from __future__ import annotations
 
 import math
-import re
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -21,59 +19,59 @@ import pandas as pd
 from toolkit import ViewSpec, hookimpl
 from toolkit.html import escape
 from toolkit.html import plain as _text
+from toolkit_figures.compare import figure_intervals
+from toolkit_figures.context import counted_head
 
 MAX_GROUPS = 30
 MAX_CARDS = 8
-_ARTICLE = re.compile(r"^(?:the|a|an|some|about|of)\s+")
-_SPACE = re.compile(r"\s+")
 
 
-def _norm(value: Any) -> str:
-    if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    text = _SPACE.sub(" ", str(value).strip().lower())
-    text = _ARTICLE.sub("", text)
-    if len(text) > 4 and text.endswith("ies"):
-        text = text[:-3] + "y"
-    elif len(text) > 3 and text.endswith("s") and not text.endswith("ss"):
-        text = text[:-1]
-    return text
+def figure_tooltip(row: Mapping[str, Any]) -> str:
+    """The snippet view's tooltip for a figure: value (or range), unit, counted thing, qualifier."""
+
+    def get(col: str) -> str:
+        return _text(row.get(col))
+
+    parts = [get("value") or f"{get('low')}–{get('high')}".strip("–"), get("unit"), get("counted")]
+    qualifier = get("qualifier")
+    return "figure: " + " ".join(p for p in parts if p) + (f" ({qualifier})" if qualifier else "")
 
 
-def _col(table: pd.DataFrame, name: str, dtype: str = "object") -> pd.Series:
-    if name in table.columns:
-        return table[name]
-    return pd.Series(pd.NA, index=table.index, dtype=dtype)
+def _heads(figures: pd.DataFrame) -> pd.Series:
+    """What each figure counts: the table's ``counted_head`` (made by the analysis), else the same
+    key made from ``counted`` (a table from elsewhere)."""
+    if "counted_head" in figures.columns:
+        heads = figures["counted_head"]
+    elif "counted" in figures.columns:
+        heads = figures["counted"].map(lambda c: counted_head(c) if isinstance(c, str) else None)
+    else:
+        heads = pd.Series(None, index=figures.index, dtype=object)
+    return heads.astype(object).where(heads.notna(), "").astype(str)
 
 
-def intervals(figures: pd.DataFrame, tolerance: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
-    """Lower and upper bound of every figure (NaN when the figure says nothing usable)."""
-    value = pd.to_numeric(_col(figures, "value"), errors="coerce").astype("float64").to_numpy()
-    low = pd.to_numeric(_col(figures, "low"), errors="coerce").astype("float64").to_numpy()
-    high = pd.to_numeric(_col(figures, "high"), errors="coerce").astype("float64").to_numpy()
-    qualifier = _col(figures, "qualifier").astype("string").fillna("exact").to_numpy()
-    lo = np.where(np.isnan(low), value, low)
-    hi = np.where(np.isnan(high), value, high)
-    approx = qualifier == "approximately"
-    lo = np.where(approx & np.isnan(low), value - np.abs(value) * tolerance, lo)
-    hi = np.where(approx & np.isnan(high), value + np.abs(value) * tolerance, hi)
-    up = np.isin(qualifier, ["at_least", "more_than"])
-    down = np.isin(qualifier, ["at_most", "less_than"])
-    hi = np.where(up & np.isnan(high) & ~np.isnan(lo), np.inf, hi)
-    lo = np.where(down & np.isnan(low) & ~np.isnan(hi), -np.inf, lo)
-    return lo, hi
+def _units(figures: pd.DataFrame) -> pd.Series:
+    if "unit" not in figures.columns:
+        return pd.Series("", index=figures.index)
+    unit = figures["unit"].astype(object)
+    return unit.where(unit.notna(), "").astype(str).str.strip().str.lower()
 
 
 def figure_groups(figures: pd.DataFrame, tolerance: float = 0.1) -> pd.DataFrame:
-    """One row per figure with ``group`` (what it counts + unit), ``lo``/``hi`` and ``conflict`` per group."""
+    """One row per figure with ``group`` (what it counts + unit), ``lo``/``hi`` and ``conflict`` per group.
+
+    The bounds are the analysis's own (:func:`toolkit_figures.compare.figure_intervals`); a group
+    conflicts when no single number fits every figure's interval."""
     out = pd.DataFrame(index=figures.index)
-    counted = _col(figures, "counted").map(_norm)
-    unit = _col(figures, "unit").map(_norm)
+    counted = _heads(figures)
+    unit = _units(figures)
     out["counted_key"] = counted
     out["unit_key"] = unit
     out["group"] = (counted + np.where(unit != "", " (" + unit + ")", "")).str.strip()
-    out["lo"], out["hi"] = intervals(figures, tolerance)
-    usable = ~(np.isnan(out["lo"]) & np.isnan(out["hi"]))
+    lo, hi = figure_intervals(figures, tolerance)
+    unknown = np.isnan(lo) | np.isnan(hi) | (np.isinf(lo) & np.isinf(hi))
+    out["lo"] = np.where(unknown, np.nan, lo)
+    out["hi"] = np.where(unknown, np.nan, hi)
+    usable = ~unknown
     grouped = out[usable].groupby("group")
     max_lo = grouped["lo"].max()
     min_hi = grouped["hi"].min()

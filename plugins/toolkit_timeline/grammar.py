@@ -13,14 +13,19 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from importlib import resources
 from typing import Any
+
+from toolkit.text import ABBREVIATIONS, MONTHS, WEEKDAYS, read_json, trie_regex
 
 
 def load_lexicon() -> dict[str, Any]:
-    """The shipped word lists (``lexicon.json`` in this package)."""
-    text = resources.files(__package__).joinpath("lexicon.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    """The word lists: ``data/lexicon.json`` of this package, with the month and weekday names (ISO
+    weekday numbers, Monday = 1) and the sentence abbreviations of :mod:`toolkit.text`."""
+    lex: dict[str, Any] = read_json("toolkit_timeline", "lexicon.json")
+    lex["months"] = dict(MONTHS)
+    lex["weekdays"] = {name: day + 1 for name, day in WEEKDAYS.items()}
+    lex["abbreviations"] = sorted(ABBREVIATIONS)
+    return lex
 
 
 def _alt(words: list[str] | set[str]) -> str:
@@ -64,6 +69,17 @@ class Grammar:
     timezones: dict[str, str]
     holidays_fixed: dict[str, str]
     named_dates: dict[str, str]
+    event_name_after: re.Pattern[str]
+    named_event_nouns: frozenset[str]
+    holiday_blockers_before: frozenset[str]
+    holiday_blockers_after: frozenset[str]
+    deadline_words: frozenset[str]
+    superlatives: frozenset[str]
+
+    @cached_property
+    def alternatives(self) -> list[str]:
+        """The names of the pattern's alternatives (top-level named groups; sub-groups hold a ``_``)."""
+        return [name for name in self.pattern.groupindex if "_" not in name]
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
@@ -71,6 +87,8 @@ class Grammar:
         return re.compile(join_parts(self.parts))
 
 
+#: What "that" / "the same" may name in an anaphora to the date before ("later that day", "that year").
+ANAPHORA_UNITS = ("day", "morning", "afternoon", "evening", "night", "week", "month", "quarter", "year")
 _YEAR = r"(?:(?:1[0-9]|20)\d\d|2100)"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?"
 
@@ -91,7 +109,8 @@ def build_parts(lex: dict[str, Any]) -> list[tuple[frozenset[str], str]]:
     ordinal = _alt(list(lex["ordinals"]))
     S = r"\s{1,3}"
     mod = rf"(?:early|mid|late|end(?=-)|the{S}(?:end|beginning|start|middle|close|turn){S}of)"
-    wd_prefix = rf"(?:(?P<md_wd>{wd})\.?,?{S})?"
+    # "Thursday morning, October 2, 2025": the weekday and part of day are part of the date
+    wd_prefix = rf"(?:(?P<md_wd>{wd})\.?(?:{S}(?P<md_pod>{pod}))?,?{S})?"
     ampm = r"(?:[ap]\.m\.|[ap]m\b|[AP]\.M\.|[AP]M\b)"
     hhmm = r"(?:[01]?\d|2[0-3])"
     parts = [
@@ -112,7 +131,7 @@ def build_parts(lex: dict[str, Any]) -> list[tuple[frozenset[str], str]]:
         rf"(?!\s?(?:%|percent|per\b|[.,:]\d)))?"
         rf"(?:\s{{0,2}},?{S}(?:in{S})?(?P<md_y>{_YEAR})\b(?![.,:]\d))?)",
         # day month [year]: 26 December 2024, the 26th of December
-        rf"(?P<dm>(?:(?P<dm_wd>{wd})\.?,?{S}(?:the{S})?)?(?<![\d.,$£€])"
+        rf"(?P<dm>(?:(?P<dm_wd>{wd})\.?(?:{S}(?P<dm_pod>{pod}))?,?{S}(?:the{S})?)?(?<![\d.,$£€])"
         rf"(?:(?P<dm_d1>{_DAY})(?:\s{{0,2}}[-–]\s{{0,2}}|{S}(?:to|and){S}))?(?P<dm_day>{_DAY})"
         rf"{S}(?:of{S})?(?P<dm_mon>{mon})\b\.?(?:\s{{0,2}},?{S}(?P<dm_y>{_YEAR})\b(?![.,:]\d))?)",
         # month year: March 2020, Dec. 2019, March of 2020
@@ -146,6 +165,10 @@ def build_parts(lex: dict[str, Any]) -> list[tuple[frozenset[str], str]]:
         rf"(?!{S}than\b)",
         rf"(?P<anp>(?i:the{S}(?:(?P<anp_w>previous|preceding|next|following){S}day|day{S}(?P<anp_b>before|after)"
         r"(?=\s{0,3}[.,;:)]|\s{0,3}$))))\b",
+        # the day of the date mentioned before: earlier that same day, later that day, the following morning
+        rf"(?P<ana>(?i:(?:(?P<ana_mod>earlier|later){S})?(?:that{S}(?:same{S})?|the{S}same{S})"
+        rf"(?P<ana_u>{'|'.join(ANAPHORA_UNITS)})"
+        rf"|the{S}(?P<ana_rel>following|next|previous|preceding){S}(?P<ana_pod>morning|afternoon|evening|night)))\b",
         rf"(?P<inn>(?i:\bin{S}(?P<inn_n>\d{{1,3}}|{num}){S}(?P<inn_u>day|week|month|year)s?)\b"
         rf"(?!{S}(?:of|ago|to)\b))",
         rf"(?P<span>(?i:the{S}(?P<span_rel>past|last|next|coming|previous|"
@@ -201,7 +224,8 @@ def build_parts(lex: dict[str, Any]) -> list[tuple[frozenset[str], str]]:
         "bm": caps + "lLnNtTpPcCemlt", "q": "tTfFsSlL1-4Q",
         "dec": "tTeml0-9'’", "cent": "tTeml1-9", "sea": "lLnNtTeEmMsSaAfFwW",
         "hol": initials([*lex["holidays_fixed"], *lex["holidays_computed"], "last", "next", "this"]),
-        "ago": "0-9" + initials(list(lex["number_words"]) + list(lex["vague_numbers"])), "inn": "iI", "anp": "tT",
+        "ago": "0-9" + initials(list(lex["number_words"]) + list(lex["vague_numbers"])), "inn": "iI",
+        "anp": "tT", "ana": "eElLtT",
         "anc": "0-9" + initials(list(lex["number_words"]) + list(lex["vague_numbers"])),
         "span": "tT", "twe": "tT", "rp": "eElLmMtTpPnNcC", "rpo": "eElLmMtT", "rd": "eElLtTyY", "rn": "lLtT",
         "wd": "lLnNtTcCpPe" + wd_caps, "tm": "0-9", "tc": "0-9", "tmil": "0-2", "tnoon": "aAbBuU",
@@ -259,32 +283,10 @@ class Dispatch:
 
 
 def _trie(words: set[str]) -> str:
-    """A case-insensitive regex trie of ``words`` built from ``[xX]`` classes.
-
-    Every branch starts with a character class, which the regex engine tests without entering the
-    branch, so scanning for these words costs a few nanoseconds per position.
-    """
-    tree: dict[str, Any] = {}
-    for w in words:
-        node = tree
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict[str, Any]) -> str:
-        alts, optional = [], False
-        for ch in sorted(node):
-            if ch == "":
-                optional = True
-                continue
-            cls = re.escape(ch) if ch.lower() == ch.upper() else f"[{ch.lower()}{ch.upper()}]"
-            alts.append(cls + emit(node[ch]))
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if optional else body
-
-    return emit(tree)
+    """A case-insensitive regex trie of ``words`` built from ``[xX]`` classes: every branch starts
+    with a character class, which the regex engine tests without entering the branch, so scanning
+    for these words costs a few nanoseconds per position."""
+    return trie_regex(words, ignore_case=True)
 
 
 def build_trigger(lex: dict[str, Any]) -> str:
@@ -292,8 +294,13 @@ def build_trigger(lex: dict[str, Any]) -> str:
 
     Frequent small words ("the", "a", "in", "at") only count when the next word can continue an
     expression. The extractor tries the full pattern only where this matches after a non-word
-    character (and at the start of the text), which finds exactly what ``pattern.finditer`` finds,
-    several times faster: the scan for a non-word character runs in the regex engine's C skip loop.
+    character (and at the start of the text), which finds what ``pattern.finditer`` finds, several
+    times faster: the scan for a non-word character runs in the regex engine's C skip loop.
+
+    All words, with the condition on what follows each, sit in one trie: the engine settles a
+    position with one character test per level instead of trying ten alternatives in turn (1.5x
+    faster than the alternatives side by side, issue 14.1). It is used only as a look-ahead, so only
+    whether it matches counts, never which branch.
     """
 
     def first_words(*keys: str) -> set[str]:
@@ -305,24 +312,52 @@ def build_trigger(lex: dict[str, Any]) -> str:
     small = set(lex["trigger_small_words"])
     words = first_words("months", "weekdays", "number_words", "holidays_fixed", "holidays_computed", "ordinals")
     words |= first_words("seasons", "vague_numbers") | set(lex["trigger_words"])
-    words = {w for w in words if w[:1].isalpha()} - small
-    units = set(lex["trigger_units"])
+    S = r"\s{1,3}"
     after_the = set(lex["trigger_after_the"]) | first_words("seasons", "ordinals")
     after_in = {"a", "an", "the", "recent"} | first_words("number_words", "vague_numbers")
-    S = r"\s{1,3}"
-    alternatives = [
-        r"\d",
-        _trie(words) + r"(?:\b|(?=\d))",
-        r"[tT]he(?=" + S + r"(?:\d|['’]|" + _trie(after_the) + r"\b))",
-        r"(?:[aA]n?|[sS]ome|[mM]any|[fF]ew|[sS]everal|[oO]ne)(?=" + S + _trie(units) + r"\b)",
-        r"[iI]n(?=" + S + r"(?:\d|" + _trie(after_in) + r"\b))",
-        r"(?:[aA]t|[bB]y|[bB]efore|[aA]fter|[aA]round|[uU]ntil)(?=" + S + _trie({"noon", "midday", "midnight"}) + ")",
-        r"[aA]t(?=" + S + r"(?:[pP]resent|[tT]he" + S + r"[mM]oment))",
-        r"[rR]ight(?=" + S + r"[nN]ow)",
-        r"[tT]hese(?=" + S + r"[dD]ays)",
-        r"['’]\d\d",
-    ]
-    return "(?:" + "|".join(alternatives) + ")"
+    units = S + _trie(set(lex["trigger_units"])) + r"\b"
+    noon = S + _trie({"noon", "midday", "midnight"})
+    follows: dict[str, list[str]] = {w: [r"\b|(?=\d)"] for w in words if w[:1].isalpha() and w not in small}
+    for word, condition in [
+        ("the", S + r"(?:\d|['’]|" + _trie(after_the) + r"\b)"),
+        *((w, units) for w in ("a", "an", "some", "many", "few", "several", "one")),
+        ("in", S + r"(?:\d|" + _trie(after_in) + r"\b)"),
+        *((w, noon) for w in ("at", "by", "before", "after", "around", "until")),
+        ("at", S + r"(?:[pP]resent|[tT]he" + S + r"[mM]oment)"),
+        ("right", S + r"[nN]ow"),
+        ("these", S + r"[dD]ays"),
+        ("that", S + r"(?:" + _trie(set(ANAPHORA_UNITS) | {"same"}) + r")\b"),
+    ]:
+        follows.setdefault(word, []).append(condition)
+    return r"(?:\d|['’]\d\d|" + _conditional_trie(follows) + ")"
+
+
+def _conditional_trie(follows: dict[str, list[str]]) -> str:
+    """A case-insensitive trie of the words, each ending in a look-ahead on what must follow it."""
+    tree: dict[str, Any] = {}
+    for word, conditions in follows.items():
+        node = tree
+        for ch in word.lower():
+            node = node.setdefault(ch, {})
+        node.setdefault("", []).extend(conditions)
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = [
+            (re.escape(ch) if ch.lower() == ch.upper() else f"[{ch}{ch.upper()}]") + emit(node[ch])
+            for ch in sorted(k for k in node if k)
+        ]
+        if "" in node:
+            alts.append("(?=" + "|".join(node[""]) + ")")
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return emit(tree)
+
+
+def event_name_after(names: list[str]) -> str:
+    """What follows a year or season that is part of an event's name: up to two capitalised words,
+    then a name such as ``Olympics`` or ``World Cup`` ("the 2024 Summer Olympics", "the 2022 FIFA World
+    Cup"). Bounded pieces only (linear)."""
+    return r"(?:\s{1,3}(?:[A-Z][a-z]{1,20}|[A-Z]{2,6})){0,2}?\s{1,3}(?:" + _alt(names) + r")\b"
 
 
 @lru_cache(maxsize=8)
@@ -362,6 +397,12 @@ def _compiled(extra_key: str) -> Grammar:
         timezones=dict(lex["timezones"]),
         holidays_fixed=dict(lex["holidays_fixed"]),
         named_dates={" ".join(k.lower().split()): v for k, v in lex["named_dates"].items()},
+        event_name_after=re.compile(event_name_after(lex["event_names"])),
+        named_event_nouns=frozenset(lex["named_event_nouns"]),
+        holiday_blockers_before=frozenset(lex["holiday_not_dates_before"]),
+        holiday_blockers_after=frozenset(lex["holiday_not_dates_after"]),
+        deadline_words=frozenset(lex["deadline_words"]),
+        superlatives=frozenset(lex["superlative_words"]),
     )
 
 

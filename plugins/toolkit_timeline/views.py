@@ -1,4 +1,4 @@
-"""Notebook view of the timeline plugin: a chart of dated mentions (events and sources on hover).
+"""Notebook view of the timeline plugin: a chart of the events (what happened, on the y axis) by date.
 
 The chart is a Vega-Lite v5 specification displayed under the ``application/vnd.vegalite.v5+json``
 mimetype, which JupyterLab, Notebook 7 and VS Code render with the Vega renderer they ship:
@@ -6,13 +6,16 @@ no server, no JavaScript fetched from a CDN, no Python charting dependency. (Alt
 Vega-Lite v6, which JupyterLab 4 does not render, and its default renderer loads JavaScript from a
 CDN; ``TimelineChart.to_altair()`` still gives an Altair chart to those who want one.)
 
-Each mention with a date is a point at its start (a bar to its end for a week, month or year),
-one lane per outlet (or per snippet when sources are unknown), coloured by granularity.
+Each event of the ``events`` table is one row of the chart, labelled with what happened (its
+``label``) and ordered by date: a point at its date (a bar to its end for a week, month or year),
+sized by the number of outlets that date it, coloured by story (or granularity with one story).
+Without an ``events`` table (``events=False``, older results) each dated mention is a row instead.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -22,7 +25,7 @@ from toolkit.html import escape
 
 MIMETYPE = "application/vnd.vegalite.v5+json"
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
-MAX_POINTS = 5000
+MAX_POINTS = 200  # events on the y axis: beyond this the most corroborated are shown
 
 
 def _text(value: Any, limit: int = 200) -> str | None:
@@ -43,8 +46,52 @@ def _iso(value: Any) -> str | None:
     return pd.Timestamp(value).strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def chart_data(result: Any, max_points: int = MAX_POINTS) -> tuple[list[dict[str, Any]], int]:
-    """The chart's rows (JSON-able) and how many mentions had no date to plot."""
+def date_tooltip(row: Mapping[str, Any]) -> str:
+    """The snippet view's tooltip of a highlighted date (declared on the analysis's spec)."""
+    return "date: " + (_text(row.get("value")) or _text(row.get("text")) or "")
+
+
+def _span(start: Any, end: Any) -> tuple[str | None, str | None]:
+    s = _iso(start)
+    return s, (_iso(end) if end is not None and not pd.isna(end) and end > start else s)
+
+
+def _unique_lanes(rows: list[dict[str, Any]]) -> None:
+    """Give each row a distinct lane (two events with the same label get their date appended)."""
+    seen: dict[str, int] = {}
+    for r in rows:
+        seen[r["lane"]] = seen.get(r["lane"], 0) + 1
+    for r in rows:
+        if seen[r["lane"]] > 1:
+            r["lane"] = f"{r['lane']} ({r['value'] or (r['start'] or '')[:10]})"
+
+
+def _event_rows(events: pd.DataFrame, max_points: int) -> tuple[list[dict[str, Any]], int]:
+    """One row per event; beyond ``max_points`` the most corroborated events are kept."""
+    dated = events[pd.to_datetime(events["date_start"], errors="coerce", utc=True).notna()]
+    if len(dated) > max_points:
+        by_weight = dated.sort_values(["n_sources", "n_snippets"], ascending=False, kind="stable")
+        dated = dated.loc[sorted(by_weight.index[:max_points])]
+    rows = []
+    for rec in dated.to_dict("records"):
+        start, end = _span(pd.Timestamp(rec["date_start"]), rec.get("date_end"))
+        label = _text(rec.get("label"), 80) or _text(rec.get("event"), 80) or _text(rec.get("value")) or ""
+        sources = [str(x) for x in (rec.get("sources") or [])]
+        rows.append({
+            "start": start, "end": end, "value": _text(rec.get("value")), "label": label,
+            "event": _text(rec.get("event")), "source": ", ".join(sources) or None,
+            "snippet_id": ", ".join(str(x) for x in (rec.get("snippet_ids") or [])),
+            "speakers": ", ".join(str(x) for x in (rec.get("speakers") or [])) or None,
+            "n_sources": int(rec.get("n_sources") or 0), "n_snippets": int(rec.get("n_snippets") or 0),
+            "granularity": _text(rec.get("granularity")) or "unknown", "story": _text(rec.get("story_id")),
+            "lane": label,
+        })  # fmt: skip
+    _unique_lanes(rows)
+    return rows, len(events) - len(rows)
+
+
+def _mention_rows(result: Any, max_points: int) -> tuple[list[dict[str, Any]], int]:
+    """One row per dated mention (when the result has no ``events`` table)."""
     timeline: pd.DataFrame = result["timeline"]
     snippets: pd.DataFrame = result.snippets
     if "date_start" not in timeline.columns or timeline.empty:
@@ -55,60 +102,61 @@ def chart_data(result: Any, max_points: int = MAX_POINTS) -> tuple[list[dict[str
         if "date_end" in timeline.columns
         else pd.Series(pd.NaT, index=timeline.index)
     )
-    dated = timeline[start.notna()]
-    undated = len(timeline) - len(dated)
-    dated = dated.head(max_points)
+    dated = timeline[start.notna()].head(max_points)
     rows = []
     for rec, s, e in zip(dated.to_dict("records"), start[dated.index], end[dated.index], strict=True):
         sid = _text(rec.get("snippet_id")) or ""
-        snippet = snippets.loc[sid] if sid in snippets.index else None
-        source = _text(snippet.get("source")) if snippet is not None and "source" in snippet.index else None
-        title = _text(snippet.get("title")) if snippet is not None and "title" in snippet.index else None
-        rows.append(
-            {
-                "start": _iso(s),
-                "end": _iso(e) if e is not None and not pd.isna(e) and e > s else _iso(s),
-                "value": _text(rec.get("value")),
-                "mention": _text(rec.get("text")),
-                "event": _text(rec.get("event")),
-                "granularity": _text(rec.get("granularity")) or "unknown",
-                "relative": bool(rec.get("relative")) if _text(rec.get("relative")) is not None else None,
-                "snippet_id": sid,
-                "source": source,
-                "lane": source or sid,
-                "title": title,
-                "snippet": _text(snippet.get("text"), 160) if snippet is not None else None,
-            }
-        )
-    return rows, undated
+        source = None
+        if "source" in snippets.columns and sid in snippets.index:
+            source = _text(snippets.at[sid, "source"])
+        a, b = _span(s, e)
+        label = _text(rec.get("label"), 80) or _text(rec.get("event"), 80) or _text(rec.get("text")) or sid
+        rows.append({
+            "start": a, "end": b, "value": _text(rec.get("value")), "label": label, "event": _text(rec.get("event")),
+            "source": source, "snippet_id": sid, "speakers": _text(rec.get("speaker_canonical")), "n_sources": 1,
+            "n_snippets": 1, "granularity": _text(rec.get("granularity")) or "unknown", "story": None, "lane": label,
+        })  # fmt: skip
+    _unique_lanes(rows)
+    return rows, len(timeline) - len(rows)
+
+
+def chart_data(result: Any, max_points: int = MAX_POINTS) -> tuple[list[dict[str, Any]], int]:
+    """The chart's rows (JSON-able), one per event (else per dated mention), and how many are not shown."""
+    if "events" in result and {"date_start", "label", "n_sources"} <= set(result["events"].columns):
+        return _event_rows(result["events"], max_points)
+    if "timeline" not in result:
+        return [], 0
+    return _mention_rows(result, max_points)
 
 
 def timeline_spec(result: Any, width: int = 640) -> dict[str, Any]:
-    """The Vega-Lite v5 specification of the timeline chart."""
-    rows, undated = chart_data(result)
-    first: dict[str, str] = {}
-    for r in rows:  # lanes ordered by their earliest mention, so the chart reads top-down in time
-        first[r["lane"]] = min(first.get(r["lane"], r["start"]), r["start"])
-    lanes = sorted(first, key=lambda lane: (first[lane], lane))
-    has_sources = any(r["source"] for r in rows)
+    """The Vega-Lite v5 specification of the timeline chart: events on the y axis, in date order."""
+    rows, hidden = chart_data(result)
+    lanes = [r["lane"] for r in sorted(rows, key=lambda r: (r["start"] or "", r["lane"]))]
+    stories = {r["story"] for r in rows if r["story"]}
     tooltip = [
         {"field": "start", "type": "temporal", "title": "date", "format": "%Y-%m-%d"},
         {"field": "value", "type": "nominal", "title": "normalised"},
-        {"field": "mention", "type": "nominal", "title": "as written"},
-        {"field": "event", "type": "nominal", "title": "event"},
-        {"field": "source", "type": "nominal", "title": "source"},
-        {"field": "snippet_id", "type": "nominal", "title": "snippet"},
-        {"field": "snippet", "type": "nominal", "title": "text"},
+        {"field": "label", "type": "nominal", "title": "what happened"},
+        {"field": "event", "type": "nominal", "title": "clause"},
+        {"field": "source", "type": "nominal", "title": "sources"},
+        {"field": "speakers", "type": "nominal", "title": "according to"},
+        {"field": "snippet_id", "type": "nominal", "title": "snippets"},
     ]
     x = {"field": "start", "type": "temporal", "title": "date", "axis": {"format": "%Y-%m-%d", "labelAngle": -30}}
-    y = {"field": "lane", "type": "nominal", "title": "source" if has_sources else "snippet", "sort": lanes}
-    color = {"field": "granularity", "type": "nominal", "title": "granularity"}
-    subtitle = f"{len(rows)} dated mention(s)" + (f"; {undated} without a date not shown" if undated else "")
+    y = {"field": "lane", "type": "nominal", "title": None, "sort": lanes, "axis": {"labelLimit": 360}}
+    color = (
+        {"field": "story", "type": "nominal", "title": "story"}
+        if len(stories) > 1
+        else {"field": "granularity", "type": "nominal", "title": "granularity"}
+    )
+    size = {"field": "n_sources", "type": "quantitative", "title": "outlets", "scale": {"range": [60, 300]}}
+    subtitle = f"{len(rows)} event(s) by date" + (f"; {hidden} more not shown" if hidden else "")
     return {
         "$schema": SCHEMA,
         "title": {"text": "Timeline", "subtitle": subtitle},
         "width": width,
-        "height": max(60, min(22 * max(len(lanes), 1), 600)),
+        "height": max(60, 20 * max(len(lanes), 1)),
         "data": {"values": rows},
         "layer": [
             {
@@ -116,8 +164,8 @@ def timeline_spec(result: Any, width: int = 640) -> dict[str, Any]:
                 "encoding": {"x": x, "x2": {"field": "end"}, "y": y, "color": color, "tooltip": tooltip},
             },
             {
-                "mark": {"type": "point", "filled": True, "size": 90, "opacity": 0.85},
-                "encoding": {"x": x, "y": y, "color": color, "tooltip": tooltip},
+                "mark": {"type": "point", "filled": True, "opacity": 0.85},
+                "encoding": {"x": x, "y": y, "color": color, "size": size, "tooltip": tooltip},
             },
         ],
         "config": {"view": {"stroke": None}},
@@ -132,7 +180,7 @@ class TimelineChart:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         n = len(self.spec["data"]["values"])
-        return {MIMETYPE: self.spec, "text/plain": f"<TimelineChart: {n} dated mention(s)>"}
+        return {MIMETYPE: self.spec, "text/plain": f"<TimelineChart: {n} event(s)>"}
 
     def to_json(self) -> str:
         return json.dumps(self.spec)
@@ -140,7 +188,8 @@ class TimelineChart:
     def to_html_table(self) -> str:
         """An escaped HTML list of the points, for places without a Vega renderer."""
         items = "".join(
-            f"<li>{escape((r['start'] or '')[:10])}: {escape(r['mention'])} [{escape(r['lane'])}]</li>"
+            f"<li>{escape((r['start'] or '')[:10])}: {escape(r['label'])} "
+            f"[{escape(r['source'] or r['snippet_id'])}]</li>"
             for r in sorted(self.spec["data"]["values"], key=lambda r: r["start"] or "")
         )
         return f"<ul>{items}</ul>"
@@ -151,7 +200,7 @@ class TimelineChart:
         return alt.LayerChart.from_dict({k: v for k, v in self.spec.items() if k != "$schema"})
 
     def __repr__(self) -> str:
-        return f"<TimelineChart: {len(self.spec['data']['values'])} dated mention(s)>"
+        return f"<TimelineChart: {len(self.spec['data']['values'])} event(s)>"
 
 
 def timeline_chart(result: Any) -> TimelineChart:
@@ -167,6 +216,6 @@ def register_views(register):
             func=timeline_chart,
             tables=("timeline",),
             title="Timeline",
-            description="Dated mentions on a time axis; events and sources on hover",
+            description="Events by date, labelled with what happened; sources and speakers on hover",
         )
     )

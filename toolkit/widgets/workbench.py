@@ -6,6 +6,9 @@
     wb.result               # the last Result
     wb.pipeline()           # the Pipeline the forms describe (compose on from there in code)
 
+The first result tab is the story report (``toolkit.report``); then the run summary, every view,
+and a table per output.
+
 Runs use ``on_error="continue"``: a failing analysis gets an error card naming it and its plugin,
 what depends on it is skipped, and every other result is kept. Result tabs are built when first
 selected, so a large result does not render tables nobody looks at.
@@ -31,7 +34,7 @@ from toolkit.result import Result
 from toolkit.widgets.display import CSS, TableBackend, as_widget, error_card, table_widget
 from toolkit.widgets.forms import FieldWidget, form_values, params_form
 from toolkit.widgets.progress import ProgressReporter
-from toolkit.widgets.views import available_views, snippet_browser
+from toolkit.widgets.views import available_views
 
 
 class Workbench(w.VBox):
@@ -188,7 +191,10 @@ class Workbench(w.VBox):
 
     # -- result tabs -------------------------------------------------------------------------
     def _build_tabs(self, result: Result) -> None:
-        entries: list[tuple[str, Callable[[], w.Widget]]] = [("Summary", lambda: self._summary(result))]
+        entries: list[tuple[str, Callable[[], w.Widget]]] = [
+            ("Report", lambda: self._report(result)),
+            ("Summary", lambda: self._summary(result)),
+        ]
         for view in available_views(result, self.registry):
             entries.append((view.title, functools.partial(self._view, view, result)))
         for name, table in {"snippets": result.snippets, **result.tables}.items():
@@ -234,10 +240,16 @@ class Workbench(w.VBox):
             + frame_to_html(summary, max_rows=len(summary) or 1, max_chars=400)
         )
 
+    def _report(self, result: Result) -> w.Widget:
+        """The story report (``toolkit.report``): the first thing a run answers."""
+        from toolkit.report import build_report
+
+        return w.HTML(build_report(result, registry=self.registry)._repr_html_(), layout={"overflow": "auto"})
+
     def _view(self, view: Any, result: Result) -> w.Widget:
         try:
-            if view.name == "snippets" and view.plugin == "toolkit":
-                return snippet_browser(result)  # the core's own view, with a filter box
+            if view.widget is not None:  # a view with an interactive form (the snippet view's filter box)
+                return view.widget(result)
             return as_widget(view.func(result), self.table_backend)
         except Exception as exc:
             return w.HTML(CSS + error_card(view.name, view.plugin, str(exc), traceback.format_exc(), what="view"))

@@ -1,6 +1,7 @@
 """The example plugin's own tests: the contract kit plus real cases."""
 
 from toolkit_hedges import HedgeParams, hedges_view
+from toolkit_hedges.extract import find_hedges_in
 
 import toolkit
 from toolkit.testing import check_analysis, run_analysis, sample_frame
@@ -16,6 +17,15 @@ def spec():
 
 def test_follows_the_contract():
     check_analysis(spec())
+
+
+def test_the_engine_works_on_a_plain_string():
+    assert find_hedges_in("The soldier reportedly died, it is said to be ALLEGEDLY true.") == [
+        ("reportedly", 12, 22),
+        ("is said to", 32, 42),
+        ("ALLEGEDLY", 46, 55),
+    ]
+    assert find_hedges_in("Reportedly", case_sensitive=True) == []
 
 
 def test_finds_hedges_with_offsets_into_the_text():
@@ -36,9 +46,11 @@ def test_extra_terms_from_the_command_line_style_string():
     assert tables["hedges"]["term"].tolist() == ["rumoured"]
 
 
-def test_view_escapes_snippet_text():
+def test_declares_its_highlight_and_the_view_uses_the_core_highlighter():
+    [highlight] = spec().highlights
+    assert (highlight.table, highlight.label) == ("hedges", "hedge")
     frame = sample_frame(["<b>allegedly</b> <script>x</script>"])
     result = toolkit.Pipeline([spec()]).run(frame)
     out = hedges_view(result)
     assert "<script>" not in out and "&lt;script&gt;" in out
-    assert "<mark>allegedly</mark>" in out
+    assert "<span class='stk-hedge' title='hedge: allegedly'>allegedly</span>" in out

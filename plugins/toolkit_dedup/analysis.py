@@ -1,0 +1,520 @@
+"""The ``dedup`` and ``stories`` analyses: parameters, and each one's extract and combine halves.
+
+``extract`` (per snippet, any partition; :mod:`toolkit_dedup.extract`) returns private snippet
+columns; ``combine`` (the whole collection) groups them. Running ``combine`` on the concatenated
+extract outputs of any partitioning gives the same result as one piece: nothing in ``extract``
+reads another snippet, and ``combine`` numbers everything by content, not by position.
+
+dedup levels: ``exact`` (the same normalised text), ``near`` (MinHash near-copies and cut-off
+prefixes, the default), ``fact`` (also reports of the same fact in other words: sentence
+embeddings decided with shared words, names and figures), ``paraphrase`` (the older embedding
+level: cosine alone).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from toolkit import Context, Output
+from toolkit.tables import empty_table
+from toolkit_dedup import extract as ex
+from toolkit_dedup import minhash
+from toolkit_dedup.graph import pick_first
+from toolkit_dedup.grouping import NAT, Clustering, NearSettings, Nodes, id_ranks, near_level, published_ns
+from toolkit_dedup.normalize import normalise, word_counts
+from toolkit_dedup.numbers import number_masks
+from toolkit_dedup.schema import CLUSTERS_COLUMNS, DEDUP_COLUMNS, STORIES_COLUMNS, STORY_COLUMNS
+from toolkit_dedup.stories import average_linkage, lexical_stories, neighbour_pairs, single_pass, word_vectors
+
+if TYPE_CHECKING:
+    from toolkit_dedup.semantic import SemanticSettings
+
+
+@dataclass(frozen=True)
+class DedupParams:
+    """Parameters of the ``dedup`` analysis.
+
+    :param level: ``exact`` (same text after normalisation), ``near`` (MinHash near-copies and
+        cut-off prefixes, the default), ``fact`` (adds reports of the same fact in other words;
+        needs the ``embeddings`` extra) or ``paraphrase`` (embedding cosine alone; the older level).
+    :param threshold: estimated Jaccard similarity of character shingles for a near-copy edge.
+    :param guard: least similarity of a near-level member to its cluster's representative.
+    :param containment: least estimated share of a cut-off snippet's shingles found in the longer one.
+    :param min_words: snippets with fewer words only match exactly (never near, fact or paraphrase).
+    :param min_prefix_words: a cut-off snippet needs this many words to join a longer one as a prefix.
+    :param shingle: character k-gram length.
+    :param num_perm: MinHash bins (a power of two).
+    :param bands: LSH bands (``bands * rows <= num_perm``).
+    :param rows: MinHash bins per band.
+    :param seed: hash seed (results are deterministic for a given seed).
+    :param figures: texts must not disagree on a figure: two texts that each carry a number the
+        other lacks ("episode 4" / "episode 5", "toll rose to 69" / "72") never join at the near,
+        fact or paraphrase level. A copy that only drops a number (a cut-off) still joins.
+    :param fact_threshold: least same-fact score (cosine adjusted by shared words and names) for a
+        fact edge.
+    :param fact_guard: least same-fact score of a member to its cluster's representative.
+    :param fact_candidate: least cosine for a pair to be scored at the fact level.
+    :param paraphrase_threshold: cosine similarity of embeddings for a paraphrase edge.
+    :param paraphrase_guard: least cosine of a paraphrase member to its cluster's representative.
+    :param model: sentence-transformers model directory or registered encoder; empty = the bundled
+        all-MiniLM-L6-v2.
+    :param device: where the encoder runs: ``auto`` (a GPU when torch sees one), ``cpu``, ``cuda``...
+    :param exact_neighbours_limit: compare all embedding pairs up to this many clusters, else use
+        an inverted-file index.
+    :param outlets: extra outlet names stripped from the end of snippets (" - Outlet").
+    :param agencies: extra wire agency names for datelines ("CITY (Agency) -").
+    """
+
+    level: Literal["exact", "near", "fact", "paraphrase"] = "near"
+    threshold: float = 0.5
+    guard: float = 0.5
+    containment: float = 0.85
+    min_words: int = 3
+    min_prefix_words: int = 4
+    shingle: int = 5
+    num_perm: int = 128
+    bands: int = 32
+    rows: int = 4
+    seed: int = 1
+    figures: bool = True
+    fact_threshold: float = 0.7
+    fact_guard: float = 0.7
+    fact_candidate: float = 0.5
+    paraphrase_threshold: float = 0.8
+    paraphrase_guard: float = 0.7
+    model: str = ""
+    device: str = "auto"
+    exact_neighbours_limit: int = 20_000
+    outlets: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.threshold <= 1.0:
+            raise ValueError("threshold must be in (0, 1]")
+        if self.bands * self.rows > self.num_perm or self.bands < 1 or self.rows < 1:
+            raise ValueError("bands * rows must be at most num_perm")
+
+    def near(self) -> NearSettings:
+        return NearSettings(
+            self.threshold,
+            self.guard,
+            self.containment,
+            self.min_words,
+            self.min_prefix_words,
+            self.shingle,
+            self.bands,
+            self.rows,
+            self.seed,
+        )
+
+
+# --- dedup ---------------------------------------------------------------------------------------
+
+
+def dedup_extract(frame: pd.DataFrame, params: DedupParams, context: Context) -> Output:
+    """Per snippet: normalised key, cut-off flag, outlet tail, figure sets, MinHash signature."""
+    cols = ex.dedup_columns(
+        frame["text"] if len(frame) else pd.Series([], dtype="string", index=frame.index),
+        outlets=params.outlets,
+        agencies=params.agencies,
+        signatures=params.level != "exact",
+        shingle=params.shingle,
+        num_perm=params.num_perm,
+        seed=params.seed,
+    )
+    return Output(columns=cols)
+
+
+def dedup_combine(frame: pd.DataFrame, params: DedupParams, context: Context, extracted: Output) -> Output:
+    """Group copies, near-copies and (optionally) same-fact reports; see :class:`DedupParams`."""
+    if len(frame) == 0:
+        return empty_dedup_output(frame)
+    feats = _aligned(extracted.columns, frame.index)
+    keys, swapped = _collection_keys(frame, feats)
+    cut = feats[ex.CUT].to_numpy(dtype=bool)
+    nodes = Nodes.build(frame, keys, cut, word_counts(keys))
+    figures = _node_figures(nodes, feats, keys, swapped) if params.figures else np.zeros((nodes.n_nodes, 2), np.uint64)
+    context.progress(0.4)
+    state = Clustering.identity(nodes.n_nodes)
+    if params.level != "exact" and nodes.n_keys > 1:
+        sig, counts = _node_signatures(nodes, feats, swapped, params)
+        state = near_level(nodes, sig, counts, figures[: nodes.n_keys], params.near())
+    context.progress(0.6)
+    if params.level in ("fact", "paraphrase"):
+        from toolkit_dedup.semantic import semantic_level
+
+        texts = frame["text"].astype("string").to_numpy(dtype=object, na_value=None).tolist()
+        state = semantic_level(nodes, texts, state, figures, _semantic_settings(params), context.progress)
+    context.progress(0.9)
+    columns = _snippet_columns(frame, nodes, state, keys)
+    clusters = clusters_table(frame, columns, nodes.rule[0], state.level)
+    context.progress(1.0)
+    return Output(columns=columns, tables={"clusters": clusters})
+
+
+def dedup(frame: pd.DataFrame, params: DedupParams, context: Context) -> Output:
+    """``dedup`` in one piece: :func:`dedup_combine` over :func:`dedup_extract` of the whole frame."""
+    return dedup_combine(frame, params, context, dedup_extract(frame, params, context))
+
+
+def _semantic_settings(params: DedupParams) -> SemanticSettings:
+    """The fact or paraphrase level's settings (the semantic module, and torch, load lazily)."""
+    from toolkit_dedup.semantic import SemanticSettings
+
+    fact = params.level == "fact"
+    return SemanticSettings(
+        level=params.level,
+        threshold=params.fact_threshold if fact else params.paraphrase_threshold,
+        guard=params.fact_guard if fact else params.paraphrase_guard,
+        candidate=params.fact_candidate if fact else params.paraphrase_threshold,
+        min_words=params.min_words,
+        model=params.model,
+        device=params.device,
+        exact_limit=params.exact_neighbours_limit,
+        seed=params.seed,
+    )
+
+
+def empty_dedup_output(frame: pd.DataFrame) -> Output:
+    cols = empty_table(DEDUP_COLUMNS).set_axis(frame.index[:0]).reindex(frame.index)
+    return Output(columns=cols, tables={"clusters": empty_table(CLUSTERS_COLUMNS)})
+
+
+def _aligned(cols: pd.DataFrame | None, index: pd.Index) -> pd.DataFrame:
+    """The extract half's columns in the frame's row order (partitions may come back in any order)."""
+    if cols is None:
+        raise ValueError("dedup combine: the extract half returned no columns")
+    return cols if cols.index.equals(index) else cols.reindex(index)
+
+
+def _collection_keys(frame: pd.DataFrame, feats: pd.DataFrame) -> tuple[pa.Array, np.ndarray]:
+    """Every snippet's key, with " - Tail" stripped where the tail names one of the collection's sources.
+
+    Returns the keys and which snippets took their body key that way.
+    """
+    keys = feats[ex.KEY].astype("string").to_numpy(dtype=object, na_value=None)
+    swapped = np.zeros(len(keys), dtype=bool)
+    if "source" in frame.columns:
+        names = {s.strip().lower() for s in pd.unique(frame["source"].dropna().astype(str)) if 0 < len(s) <= 60}
+        tails = feats[ex.TAIL].astype("string").to_numpy(dtype=object, na_value=None)
+        swapped = np.array([t is not None and t in names for t in tails.tolist()], dtype=bool)
+        if swapped.any():
+            body = feats[ex.BODY].astype("string").to_numpy(dtype=object, na_value=None)
+            keys = np.where(swapped, body, keys)
+    return pa.array(keys.tolist(), type=pa.large_string()), swapped
+
+
+def _node_figures(nodes: Nodes, feats: pd.DataFrame, keys: pa.Array, swapped: np.ndarray) -> np.ndarray:
+    """Figure sets per node: a complete member's (a node is cut off only when all members are)."""
+    per = np.stack([feats[ex.FIG0].to_numpy(np.int64), feats[ex.FIG1].to_numpy(np.int64)], axis=1).view(np.uint64)
+    if swapped.any():
+        rows = np.flatnonzero(swapped)
+        per[rows] = number_masks(keys.take(pa.array(rows)).to_pylist(), nodes.cut[rows])
+    out = np.zeros((nodes.n_nodes, 2), dtype=np.uint64)
+    # Cut-off members first, complete members last: a complete member's sets win.
+    order = np.argsort(~nodes.cut, kind="stable")
+    out[nodes.node[order]] = per[order]
+    return out
+
+
+def _node_signatures(
+    nodes: Nodes, feats: pd.DataFrame, swapped: np.ndarray, params: DedupParams
+) -> tuple[np.ndarray, np.ndarray]:
+    """MinHash signatures and shingle counts per distinct key, from the extract half where it has them."""
+    sig = np.zeros((nodes.n_keys, params.num_perm), dtype=np.uint32)
+    have = np.zeros(nodes.n_keys, dtype=bool)
+    blobs = feats[ex.SIG].to_numpy(dtype=object) if ex.SIG in feats.columns else np.full(len(feats), None)
+    for i in np.flatnonzero(~swapped & (nodes.node < nodes.n_keys)).tolist():
+        blob, nd = blobs[i], nodes.node[i]
+        if blob is not None and not have[nd]:
+            sig[nd] = np.frombuffer(blob, dtype=np.uint32)
+            have[nd] = True
+    missing = np.flatnonzero(~have)
+    if len(missing):  # keys that only a collection's source list produced
+        sig[missing], _ = minhash.signatures(
+            nodes.uniq.take(pa.array(missing)), num_perm=params.num_perm, k=params.shingle, seed=params.seed
+        )
+    counts = minhash.shingle_counts(nodes.uniq, params.shingle)
+    return sig, counts
+
+
+def _snippet_columns(frame: pd.DataFrame, nodes: Nodes, state: Clustering, keys: pa.Array) -> pd.DataFrame:
+    """The snippet columns: each snippet's cluster, representative flag, similarity and match kind."""
+    position = np.arange(len(frame))
+    cluster_of = state.rep[nodes.node]
+    best = nodes.snippet_rep(cluster_of)
+    is_rep = best == position
+    sim = state.sim[nodes.node].copy()
+    same_node = nodes.node == nodes.node[best]
+    sim[same_node] = 1.0
+    match = state.match[nodes.node].copy()
+    match[same_node & ~is_rep] = "exact"
+    match[is_rep] = None
+    match[match == ""] = "exact"
+    is_na = np.asarray(frame["text"].isna().to_numpy(), dtype=bool)
+    sim[is_na] = np.nan
+    ids = frame.index.astype(str).to_numpy(dtype=object)
+    rep_ids = ids[best]
+    columns = pd.DataFrame(
+        {
+            "cluster_id": pd.array(["c:" + r for r in rep_ids.tolist()], dtype="string"),
+            "representative": pd.array(is_rep, dtype="boolean"),
+            "duplicate_of": pd.array(np.where(is_rep, None, rep_ids), dtype="string"),
+            "similarity": pd.array(np.round(sim, 4), dtype="Float64"),
+            "match": pd.array(match, dtype="string"),
+        },
+        index=frame.index,
+    )
+    columns.loc[is_na, "similarity"] = pd.NA
+    return columns
+
+
+def _sources(frame: pd.DataFrame) -> np.ndarray | None:
+    if "source" not in frame.columns:
+        return None
+    return frame["source"].astype("string").str.strip().str.lower().to_numpy(dtype=object, na_value=None)
+
+
+def _published(pub: np.ndarray) -> pd.Series:
+    ts = pd.to_datetime(np.where(pub == NAT, np.iinfo(np.int64).min, pub), utc=True)
+    return pd.Series(ts).where(pub != NAT)
+
+
+def clusters_table(frame: pd.DataFrame, columns: pd.DataFrame, pub: np.ndarray, level: str) -> pd.DataFrame:
+    """One row per cluster (singletons included): size, sources, first and last publication."""
+    df = pd.DataFrame(
+        {
+            "cluster_id": columns["cluster_id"].to_numpy(dtype=object),
+            "is_rep": columns["representative"].to_numpy(dtype=bool),
+            "sid": frame.index.astype(str).to_numpy(dtype=object),
+            "sim": columns["similarity"].to_numpy(dtype="float64", na_value=np.nan),
+            "source": _sources(frame),
+            "pub": _published(pub),
+        }
+    )
+    g = df.groupby("cluster_id", sort=False)
+    out = pd.DataFrame(
+        {
+            "size": g.size(),
+            "n_sources": g["source"].nunique(dropna=True),
+            "known_sources": g["source"].count(),
+            "first_published": g["pub"].min(),
+            "last_published": g["pub"].max(),
+            "min_similarity": g["sim"].min(),
+        }
+    )
+    reps = df.loc[df["is_rep"], ["cluster_id", "sid"]].set_index("cluster_id")["sid"]
+    out["representative_id"] = reps.reindex(out.index)
+    out["n_sources"] = out["n_sources"].where(out["known_sources"] > 0)
+    out = out.reset_index()
+    out["snippet_id"] = out["representative_id"]
+    out["level"] = level
+    table = pd.DataFrame({c: out[c].astype(d) for c, d in CLUSTERS_COLUMNS.items() if c in out.columns})
+    return table[list(CLUSTERS_COLUMNS)].reset_index(drop=True)
+
+
+# --- stories -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoryParams:
+    """Parameters of the ``stories`` analysis.
+
+    :param method: ``lexical`` (the default: TF-IDF over content words and names, no extra, runs
+        by default), ``embeddings`` (sentence embeddings joined with distinctive words; needs the
+        extra) or ``auto`` (embeddings when installed, else lexical).
+    :param threshold: least average similarity between the units of two groups for them to merge
+        with the ``embeddings`` method (0.28 was chosen on one half of the UCI story clusters), or
+        the cosine to a story's centroid with ``grouping="single_pass"`` (about 0.45 suits).
+    :param lexical_threshold: the same for the ``lexical`` method: least mean TF-IDF cosine between
+        the units of two groups (0.06, with 10 links per unit, chosen on one half of the UCI stories).
+    :param block_cap: lexical: a term held by more units than this links nobody by itself.
+    :param grouping: ``average`` (average-linkage over candidate links) or ``single_pass``
+        (embeddings only).
+    :param word_weight: embeddings: share of the similarity given to shared distinctive words.
+    :param neighbours: embeddings: candidate links kept per unit.
+    :param lexical_neighbours: lexical: candidate links kept per unit (its best ones).
+    :param min_words: units with fewer words stay stories of their own.
+    :param model: as dedup's ``model``: a registered encoder, a local directory, or "" (bundled).
+    :param device: as dedup's ``device``.
+    :param exact_neighbours_limit: embeddings: all pairs compared up to this many units, else an IVF index.
+    :param seed: seed of the neighbour index.
+    """
+
+    method: Literal["auto", "embeddings", "lexical"] = "lexical"
+    threshold: float = 0.28
+    lexical_threshold: float = 0.06
+    lexical_neighbours: int = 10
+    block_cap: int = 300
+    grouping: Literal["average", "single_pass"] = "average"
+    word_weight: float = 0.3
+    neighbours: int = 20
+    min_words: int = 3
+    model: str = ""
+    device: str = "auto"
+    exact_neighbours_limit: int = 20_000
+    seed: int = 1
+
+
+def stories_extract(frame: pd.DataFrame, params: StoryParams, context: Context) -> Output:
+    """Per snippet: the normalised key, cut-off flag and word count, and the story terms."""
+    text = frame["text"] if len(frame) else pd.Series([], dtype="string", index=frame.index)
+    norm = normalise(text)
+    cols = pd.DataFrame(
+        {
+            ex.KEY: pd.array(norm.keys.to_pylist(), dtype="string"),
+            ex.CUT: norm.cut_off,
+            ex.TERMS: ex.terms_column(text).to_numpy(dtype=object),
+        },
+        index=frame.index,
+    )
+    cols[ex.TERMS] = cols[ex.TERMS].astype("string")
+    return Output(columns=cols)
+
+
+def stories_combine(frame: pd.DataFrame, params: StoryParams, context: Context, extracted: Output) -> Output:
+    """Group snippets into stories; see :class:`StoryParams`."""
+    if len(frame) == 0:
+        cols = empty_table(STORY_COLUMNS).set_axis(frame.index[:0]).reindex(frame.index)
+        return Output(columns=cols, tables={"stories": empty_table(STORIES_COLUMNS)})
+    feats = _aligned(extracted.columns, frame.index)
+    method = _story_method(params)
+    keys = pa.array(feats[ex.KEY].astype("string").to_numpy(dtype=object, na_value=None).tolist(), pa.large_string())
+    words = word_counts(keys)
+    cut = feats[ex.CUT].to_numpy(dtype=bool)
+    rule = (published_ns(frame), cut, -words, id_ranks(frame))
+    unit, unit_rep = _story_units(frame, keys, words, rule)
+    size = np.bincount(unit, minlength=len(unit_rep))
+    eligible = np.flatnonzero(words[unit_rep] >= params.min_words)
+    context.progress(0.2)
+    root = np.arange(len(unit_rep), dtype=np.int64)
+    if len(eligible) >= 2:
+        if method == "embeddings":
+            texts = frame["text"].astype("string").to_numpy(dtype=object, na_value=None)
+            sub = _embedding_stories(
+                [str(texts[unit_rep[u]]) for u in eligible.tolist()],
+                keys.take(pa.array(unit_rep[eligible])).to_pylist(),
+                size[eligible],
+                rule[0][unit_rep[eligible]],
+                params,
+            )
+        else:
+            terms = feats[ex.TERMS].astype("string").to_numpy(dtype=object, na_value=None)
+            lists = [(terms[unit_rep[u]] or "").split() for u in eligible.tolist()]
+            sub = lexical_stories(
+                lists, size[eligible], params.lexical_threshold, params.block_cap, params.lexical_neighbours
+            )
+        root[eligible] = eligible[sub]
+    context.progress(0.9)
+    story = root[unit]
+    rep = pick_first(story, *rule)
+    ids = frame.index.astype(str).to_numpy(dtype=object)
+    story_ids = np.array(["s:" + r for r in ids[rep].tolist()], dtype=object)
+    cols = pd.DataFrame({"story_id": pd.array(story_ids, dtype="string")}, index=frame.index)
+    table = stories_table(frame, story_ids, ids[rep], unit, rule[0], method)
+    context.progress(1.0)
+    return Output(columns=cols, tables={"stories": table})
+
+
+def stories(frame: pd.DataFrame, params: StoryParams, context: Context) -> Output:
+    """``stories`` in one piece: :func:`stories_combine` over :func:`stories_extract` of the whole frame."""
+    return stories_combine(frame, params, context, stories_extract(frame, params, context))
+
+
+def _story_method(params: StoryParams) -> str:
+    if params.method != "auto":
+        return params.method
+    try:
+        from toolkit_dedup.embeddings import get_encoder
+
+        get_encoder(params.model, params.device)
+        return "embeddings"
+    except ImportError:
+        return "lexical"
+
+
+def _story_units(
+    frame: pd.DataFrame, keys: pa.Array, words: np.ndarray, rule: tuple[np.ndarray, ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Units (dedup clusters when dedup ran, else distinct keys; a snippet without words alone),
+    numbered by their representative snippet's id rank so the numbering never depends on row order.
+
+    Returns each snippet's unit and each unit's representative snippet.
+    """
+    if "cluster_id" in frame.columns:
+        labels = frame["cluster_id"].astype("string").fillna("\x00na").to_numpy(dtype=object)
+    else:
+        labels = np.asarray(keys.to_pylist(), dtype=object)
+    codes, _ = pd.factorize(pd.Series(labels, dtype=object), sort=False)
+    codes = np.asarray(codes, dtype=np.int64)
+    solo = np.flatnonzero(words == 0)
+    n_units = int(codes.max()) + 1
+    codes[solo] = n_units + np.arange(len(solo))
+    best = pick_first(codes, *rule)
+    # Renumber units by their representative's id rank (content, not position).
+    rep_rank = rule[-1][best]
+    unit_rank = np.full(int(codes.max()) + 1, -1, dtype=np.int64)
+    unit_rank[codes] = rep_rank
+    present = np.flatnonzero(unit_rank >= 0)
+    order = present[np.argsort(unit_rank[present], kind="stable")]
+    new_code = np.empty(len(unit_rank), dtype=np.int64)
+    new_code[order] = np.arange(len(order))
+    unit = new_code[codes]
+    unit_rep = np.empty(len(order), dtype=np.int64)
+    unit_rep[unit] = best
+    return unit, unit_rep
+
+
+def _embedding_stories(
+    texts: list[str], keys: list[str], size: np.ndarray, pub: np.ndarray, params: StoryParams
+) -> np.ndarray:
+    """Average-linkage (or single-pass) stories over embeddings joined with distinctive words."""
+    from toolkit_dedup.embeddings import embed
+
+    vecs = embed(texts, params.model, device=params.device)
+    if params.grouping == "single_pass":
+        # Stories are followed in publication order (then by unit, i.e. by snippet id).
+        order = np.lexsort((np.arange(len(texts)), pub))
+        first = single_pass(vecs[order], params.threshold, size[order])
+        centre = np.empty(len(texts), dtype=np.int64)
+        centre[order] = order[first]
+        return centre
+    w = min(max(params.word_weight, 0.0), 1.0)
+    a, b, sim = neighbour_pairs(vecs, params.neighbours, params.exact_neighbours_limit, params.seed)
+    x = vecs.astype(np.float32)
+    if w > 0:
+        bags = word_vectors(keys)
+        x = np.hstack([np.sqrt(1.0 - w) * x, np.sqrt(w) * bags]).astype(np.float32)
+        sim = (1.0 - w) * sim + w * np.einsum("ij,ij->i", bags[a], bags[b])
+    return average_linkage(x, a, b, sim, params.threshold, size)
+
+
+def stories_table(
+    frame: pd.DataFrame, story_ids: np.ndarray, rep_ids: np.ndarray, unit: np.ndarray, pub: np.ndarray, method: str
+) -> pd.DataFrame:
+    """One row per story: size, representative, dedup clusters, sources, first and last publication."""
+    df = pd.DataFrame(
+        {"story_id": story_ids, "rep": rep_ids, "unit": unit, "source": _sources(frame), "pub": _published(pub)}
+    )
+    g = df.groupby("story_id", sort=False)
+    out = pd.DataFrame(
+        {
+            "size": g.size(),
+            "representative_id": g["rep"].first(),
+            "n_clusters": g["unit"].nunique(),
+            "n_sources": g["source"].nunique(dropna=True),
+            "known": g["source"].count(),
+            "first_published": g["pub"].min(),
+            "last_published": g["pub"].max(),
+        }
+    )
+    out["n_sources"] = out["n_sources"].where(out["known"] > 0)
+    out = out.reset_index()
+    out["snippet_id"] = out["representative_id"]
+    out["method"] = method
+    return pd.DataFrame({c: out[c].astype(d) for c, d in STORIES_COLUMNS.items()})

@@ -1,0 +1,182 @@
+"""The per-snippet engine of dedup and stories: what grouping needs to know about each text.
+
+Everything here depends on one snippet alone, so it runs on any partition of a collection (the
+``extract`` half of the analyses) and on a plain string::
+
+    from toolkit_dedup.extract import extract
+    extract("UPDATE 1-Quake toll rises to 69 - Reuters")
+    # SnippetFeatures(key='quake toll rises to 69', cut_off=False, words=5, figures=(...), ...)
+
+Per snippet: the normalised key (:mod:`toolkit_dedup.normalize`), whether it was cut off, the
+figures it holds as two 64-bit sets (:mod:`toolkit_dedup.numbers`), its MinHash signature over
+character shingles of the key (:mod:`toolkit_dedup.minhash`) and the story terms (content words,
+capitalised names and name pairs) the ``stories`` grouping weighs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from toolkit_dedup import minhash
+from toolkit_dedup.normalize import Normalised, normalise, read_data_lines
+from toolkit_dedup.numbers import key_masks, number_masks
+
+#: Private snippet columns the ``dedup`` extract half returns (``combine`` reads them back).
+KEY, CUT, TAIL, BODY, FIG0, FIG1, SIG = (
+    "_dedup_key",
+    "_dedup_cut",
+    "_dedup_tail",
+    "_dedup_body",
+    "_dedup_fig0",
+    "_dedup_fig1",
+    "_dedup_sig",
+)
+#: Private snippet column of the ``stories`` extract half: the snippet's terms, space-separated.
+TERMS = "_stories_terms"
+
+# A word: letters with inner apostrophes or hyphens ("Korea's", "al-Assad"); linear (no nesting).
+_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’\-][^\W\d_]+)*")
+_SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$")
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """Function and reporting words that say nothing about which event a text reports."""
+    return frozenset(read_data_lines("stopwords.txt"))
+
+
+@dataclass(frozen=True)
+class SnippetFeatures:
+    """What dedup and stories know about one text (see the module docstring)."""
+
+    key: str | None
+    cut_off: bool
+    words: int
+    figures: tuple[int, int]
+    signature: np.ndarray
+    terms: tuple[str, ...]
+
+
+def extract(text: str | None, *, shingle: int = 5, num_perm: int = 128, seed: int = 1) -> SnippetFeatures:
+    """The features of one plain string, as the analyses compute them for a snippet."""
+    norm = normalise([text])
+    key = norm.keys[0].as_py()
+    cut = bool(norm.cut_off[0])
+    sig, _ = minhash.signatures(norm.keys, num_perm=num_perm, k=shingle, seed=seed)
+    return SnippetFeatures(
+        key=key,
+        cut_off=cut,
+        words=int(norm.n_words[0]),
+        figures=key_masks(key, cut) if key else (0, 0),
+        signature=sig[0],
+        terms=tuple(story_terms(text)) if text else (),
+    )
+
+
+def dedup_columns(
+    texts: pd.Series,
+    *,
+    outlets: Iterable[str],
+    agencies: Iterable[str],
+    signatures: bool,
+    shingle: int,
+    num_perm: int,
+    seed: int,
+) -> pd.DataFrame:
+    """The private per-snippet columns of the ``dedup`` extract half, indexed like ``texts``."""
+    norm = normalise(texts, outlets=outlets, agencies=agencies)
+    keys = norm.keys.to_pylist()
+    figs = number_masks(keys, norm.cut_off)
+    out = pd.DataFrame(
+        {
+            KEY: pd.array(keys, dtype="string"),
+            CUT: norm.cut_off,
+            TAIL: pd.array(norm.tail.to_pylist(), dtype="string"),
+            BODY: pd.array(norm.body_keys.to_pylist(), dtype="string"),
+            FIG0: figs[:, 0].view(np.int64),
+            FIG1: figs[:, 1].view(np.int64),
+        },
+        index=texts.index,
+    )
+    if signatures:
+        out[SIG] = signature_column(norm, keys, shingle=shingle, num_perm=num_perm, seed=seed)
+    return out
+
+
+def signature_column(
+    norm: Normalised, keys: Sequence[str | None], *, shingle: int, num_perm: int, seed: int
+) -> np.ndarray:
+    """MinHash signatures as bytes, computed once per distinct key (None for repeats and empty keys)."""
+    out = np.full(len(keys), None, dtype=object)
+    first: dict[str, int] = {}
+    for i, k in enumerate(keys):
+        if k and k not in first:
+            first[k] = i
+    rows = np.fromiter(first.values(), dtype=np.int64, count=len(first))
+    if len(rows) == 0:
+        return out
+    sig, _ = minhash.signatures(norm.keys.take(pa.array(rows)), num_perm=num_perm, k=shingle, seed=seed, chunk=10_000)
+    out[rows] = [row.tobytes() for row in sig]
+    return out
+
+
+def story_terms(text: str) -> list[str]:
+    """The terms of a text that tell one event from another, lower-cased.
+
+    Content words (stop words and one- or two-letter words dropped, a plural or possessive "s"
+    cut off), every capitalised word that does not open a sentence marked ``@name`` (unstemmed,
+    possessive dropped; names weigh twice: once as a word, once as a name), and adjacent
+    capitalised words joined as one ``@first_second`` term ("Tim Cook" is rarer than "Tim" or "Cook").
+    """
+    stop = stop_words()
+    terms: list[str] = []
+    prev_name = ""
+    prev_end = 0
+    for m in _WORD.finditer(text):
+        word = m.group()
+        name = _possessive(word.lower())
+        low = _stem(name)
+        opens = m.start() == 0 or bool(_SENTENCE_END.search(text, max(0, m.start() - 3), m.start()))
+        gap = text[prev_end : m.start()]
+        prev_end = m.end()
+        if low in stop or len(low) < 3:
+            prev_name = ""
+            continue
+        terms.append(low)
+        if word[0].isupper() and not opens:
+            terms.append("@" + name)
+            if prev_name and gap.strip() == "":
+                terms.append(f"@{prev_name}_{name}")
+            prev_name = name
+        else:
+            prev_name = ""
+    return terms
+
+
+def _possessive(word: str) -> str:
+    """Drop a possessive: "korea's" -> "korea"."""
+    for tail in ("'s", "’s"):
+        if word.endswith(tail):
+            return word[: -len(tail)]
+    return word
+
+
+def _stem(word: str) -> str:
+    """A light stem for content words: a plural "s" dropped ("talks" -> "talk"); names keep theirs."""
+    if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word
+
+
+def terms_column(texts: pd.Series) -> pd.Series:
+    """The ``stories`` extract half: every snippet's terms, space-separated (NA for missing text)."""
+    values = texts.astype("string").to_numpy(dtype=object, na_value=None).tolist()
+    out = [" ".join(story_terms(t)) if t else None for t in values]
+    return pd.Series(pd.array(out, dtype="string"), index=texts.index, name=TERMS)

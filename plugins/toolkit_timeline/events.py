@@ -1,0 +1,94 @@
+"""The ``events`` table: the dated mentions of a collection grouped by story and date.
+
+A story is the ``story_id`` snippet column of the ``stories`` analysis: two unrelated stories that
+share a date stay two events. Without that column the collection is one story (the usual
+news-search case of one query). Each event keeps the clause of its earliest-published snippet
+(``event``) and a short ``label`` of what happened, its snippets, sources and speakers.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from toolkit_timeline.schema import EVENTS_COLUMNS, empty
+
+#: Mentions that are not events: "now" (the time of writing), vague references, durations.
+NOT_EVENTS = ("reference", "vague", "duration")
+
+
+def _lists(codes: np.ndarray, values: pd.Series, ngroups: int) -> list[list]:
+    """Per group code (rows sorted by code): the distinct non-null values, in row order."""
+    keep = (values.notna() & ~pd.DataFrame({"c": codes, "v": values}).duplicated()).to_numpy(bool)
+    kept = values.to_numpy(dtype=object)[keep]
+    counts = np.bincount(codes[keep], minlength=ngroups)
+    return [part.tolist() for part in np.split(kept, np.cumsum(counts)[:-1])]
+
+
+def _snippet_column(frame: pd.DataFrame, snippet_ids: pd.Series, col: str, dtype: str) -> pd.Series:
+    """``frame[col]`` for each of ``snippet_ids`` (NA when the frame has no such column)."""
+    if col not in frame.columns:
+        return pd.Series(pd.NA, index=snippet_ids.index, dtype=dtype)
+    by_id = pd.Series(frame[col].to_numpy(), index=frame.index.astype(str))
+    return by_id.reindex(snippet_ids.to_numpy()).set_axis(snippet_ids.index).astype(dtype)
+
+
+def _dated_mentions(timeline: pd.DataFrame, frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    """The mentions that can be events, with their snippet's source, date, story and grouping key."""
+    keep = timeline["date_start"].notna() & ~timeline["kind"].isin(NOT_EVENTS)
+    cols = ["mention_id", "snippet_id", "value", "granularity", "date_start", "date_end", "event", "label",
+            "speaker_canonical"]  # fmt: skip
+    t = timeline.loc[keep, cols].copy()
+    sid = t["snippet_id"].astype(str)
+    t["source"] = _snippet_column(frame, sid, "source", "string")
+    t["cluster_id"] = _snippet_column(frame, sid, "cluster_id", "string")
+    t["story_id"] = _snippet_column(frame, sid, "story_id", "string") if by == "story" else pd.NA
+    t["story_id"] = t["story_id"].astype("string")
+    t["published_at"] = pd.to_datetime(_snippet_column(frame, sid, "published_at", "object"), utc=True, errors="coerce")
+    t["order"] = np.arange(len(t))
+    t["key"] = t["value"].fillna("").astype(str)
+    group = t["story_id"] if by == "story" else t["cluster_id"] if by == "cluster" else None
+    if group is not None:
+        t["key"] += np.where(group.isna(), "", "@" + group.fillna("").astype(str))
+    return t.sort_values(["key", "published_at", "order"], na_position="last").reset_index(drop=True)
+
+
+def build_events(
+    timeline: pd.DataFrame, frame: pd.DataFrame, by: Literal["story", "date", "cluster"] = "story"
+) -> pd.DataFrame:
+    """Events ordered by date: the dated mentions grouped by story (``by``) and value, each with its
+    snippets, sources, speakers, the clause of its earliest-published snippet and a short label."""
+    if timeline.empty:
+        return empty(EVENTS_COLUMNS)
+    t = _dated_mentions(timeline, frame, by)
+    if t.empty:
+        return empty(EVENTS_COLUMNS)
+    codes, keys = pd.factorize(t["key"], sort=False)  # increasing along the sorted rows
+    grouped = t.groupby(codes, sort=True)
+
+    def first(col: str) -> pd.Series:
+        return grouped[col].first().reset_index(drop=True)
+
+    ev = pd.DataFrame({
+        "event_id": pd.Series(keys.astype(str)),
+        "snippet_id": first("snippet_id"),
+        "value": first("value"),
+        "granularity": first("granularity"),
+        "date_start": grouped["date_start"].min().reset_index(drop=True),
+        "date_end": grouped["date_end"].max().reset_index(drop=True),
+        "event": first("event"),
+        "n_mentions": grouped.size().reset_index(drop=True),
+        "n_snippets": grouped["snippet_id"].nunique().reset_index(drop=True),
+        "n_sources": grouped["source"].nunique().reset_index(drop=True),
+        "cluster_id": first("cluster_id") if by == "cluster" else pd.Series(pd.NA, index=range(len(keys))),
+        "first_published": grouped["published_at"].min().reset_index(drop=True),
+        "story_id": first("story_id"),
+        "label": first("label"),
+    })  # fmt: skip
+    for out_col, col in (("snippet_ids", "snippet_id"), ("sources", "source"), ("speakers", "speaker_canonical"),
+                         ("mention_ids", "mention_id")):  # fmt: skip
+        ev[out_col] = pd.Series(_lists(codes, t[col], len(keys)), dtype=object)
+    ev = ev.sort_values(["date_start", "date_end", "value", "event_id"], kind="stable").reset_index(drop=True)
+    return ev[list(EVENTS_COLUMNS)].astype(EVENTS_COLUMNS)

@@ -8,7 +8,7 @@ column -> one-line meaning (``CLAIMS_DOCS``, ``SPEAKERS_DOCS``; ``docs/columns.m
 
 from __future__ import annotations
 
-#: One row per attributed statement. The first twelve columns are the contract of DESIGN.md.
+#: One row per attributed statement. The first twelve columns are the contract of docs/contract.md.
 CLAIMS_COLUMNS: dict[str, str] = {
     "claim_id": "string",
     "snippet_id": "string",

@@ -9,11 +9,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from toolkit.cli_options import (
+    add_input_options,
+    analyses_option,
+    parse_settings,  # also imported from here by toolkit.ipython
+    read_input,
+    warnings_to_stderr,
+)
 from toolkit.errors import ToolkitError
 from toolkit.report.cli import add_parser as add_report_parser
 from toolkit.report.cli import cmd_report
@@ -28,26 +34,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run analyses on a snippet file and write every table to a directory")
     run.add_argument("input", help="a .txt (a snippet a line), .csv, .jsonl, .json or .parquet file (or .gz of one)")
-    run.add_argument("--analyses", "-a", help="comma-separated analyses (default: every installed default one)")
-    run.add_argument(
-        "--set",
-        dest="settings",
-        action="append",
-        default=[],
-        metavar="ANALYSIS.PARAM=VALUE",
-        help="set a parameter, e.g. timeline.reference_date=2024-12-27 (repeatable)",
-    )
     run.add_argument("--out", "-o", required=True, help="output directory (created)")
     run.add_argument("--format", "-f", default="parquet", choices=OUTPUT_FORMATS)
-    run.add_argument("--input-format", help="read INPUT as this format (e.g. jsonl) whatever its suffix")
-    run.add_argument("--encoding", help="INPUT's encoding (default: UTF-8, or what a byte-order mark says)")
+    add_input_options(run)
     run.add_argument(
         "--overwrite",
         action="store_true",
         help="write into --out even if it holds files that are not a previous output (they are left alone)",
     )
-    for column in ("text", "id", "source", "url", "published-at", "title"):
-        run.add_argument(f"--{column}-column", help=f"name of the input column holding the {column.replace('-', ' ')}")
     run.add_argument(
         "--keep-going",
         action="store_true",
@@ -70,35 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def parse_settings(items: Sequence[str]) -> dict[str, dict[str, str]]:
-    config: dict[str, dict[str, str]] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        analysis, dot, param = key.strip().partition(".")
-        if not sep or not dot or not analysis or not param:
-            raise ToolkitError(
-                f"--set {item!r}: expected ANALYSIS.PARAM=VALUE, e.g. timeline.reference_date=2024-12-27"
-            )
-        config.setdefault(analysis, {})[param] = value
-    return config
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     import toolkit
 
-    options = {
-        name: getattr(args, f"{name}_column")
-        for name in ("text", "id", "source", "url", "published_at", "title")
-        if getattr(args, f"{name}_column")
-    }
     config = parse_settings(args.settings)
     check_target(Path(args.out), args.overwrite)  # before the run, not after it: never lose a finished run
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        frame = toolkit.read_snippets(args.input, format=args.input_format, encoding=args.encoding, **options)
-    for w in caught:
-        print(f"snippets: warning: {w.message}", file=sys.stderr)
-    analyses = [a.strip() for a in args.analyses.split(",") if a.strip()] if args.analyses else None
+    frame = read_input(args)
+    analyses = analyses_option(args)
     progress = None if args.quiet else _progress_bar(len(frame))
     try:
         result = toolkit.run(
@@ -112,11 +84,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     finally:
         if progress is not None:
             progress.close()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with warnings_to_stderr():
         out = result.to_dir(args.out, format=args.format, overwrite=args.overwrite)
-    for w in caught:
-        print(f"snippets: warning: {w.message}", file=sys.stderr)
     if not args.quiet:
         for r in result.records:
             rows = ", ".join(f"{k}: {v} rows" for k, v in r.rows_out.items())

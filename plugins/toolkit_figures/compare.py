@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from toolkit.tables import snippet_ids
 from toolkit.text import read_json, trie_regex
 from toolkit_figures.context import singular
 from toolkit_figures.params import ComparisonParams
@@ -91,14 +92,14 @@ def _event(text: str, start: int, counted_end: int, table: Meanings) -> str | No
     return table.events[before.group(1).lower()] if before else None
 
 
-def story_of(frame: pd.DataFrame, snippet_ids: pd.Series) -> pd.Series:
+def story_of(frame: pd.DataFrame, figure_snippets: pd.Series) -> pd.Series:
     """Each figure's story: the ``story_id`` snippet column (the ``stories`` analysis) when the
     frame has one, else NA (the whole collection is one story)."""
     if "story_id" not in frame.columns:
-        return pd.Series(pd.NA, index=snippet_ids.index, dtype="string")
+        return pd.Series(pd.NA, index=figure_snippets.index, dtype="string")
     story = frame["story_id"].astype("string")
-    story.index = [str(i) for i in frame.index]
-    return pd.Series(story.reindex(snippet_ids.astype(str).tolist()).array, index=snippet_ids.index)
+    story.index = snippet_ids(frame)
+    return pd.Series(story.reindex(figure_snippets.astype(str).tolist()).array, index=figure_snippets.index)
 
 
 def topics(figs: pd.DataFrame, frame: pd.DataFrame, params: ComparisonParams) -> list[str]:
@@ -106,7 +107,7 @@ def topics(figs: pd.DataFrame, frame: pd.DataFrame, params: ComparisonParams) ->
     table = meanings(tuple(params.extra_meanings))
     texts = {}
     if "text" in frame.columns:
-        texts = dict(zip([str(i) for i in frame.index], frame["text"].tolist(), strict=True))
+        texts = dict(zip(snippet_ids(frame), frame["text"].tolist(), strict=True))
     out = []
 
     def col(name: str) -> list:

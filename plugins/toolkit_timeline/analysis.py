@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit import Context, Output
-from toolkit.tables import iter_texts
+from toolkit.tables import iter_texts, snippet_ids
 from toolkit_timeline.events import build_events
 from toolkit_timeline.extract import Extractor, Options, as_reference
 from toolkit_timeline.grammar import grammar
@@ -113,7 +113,7 @@ _FIELDS = ("value", "granularity", "date_start", "date_end", "relative", "event"
 def _mention_columns(frame: pd.DataFrame, params: TimelineParams, context: Context) -> dict[str, list]:
     """The timeline's columns as plain lists, one entry per expression found (snippets in frame order)."""
     ex = extractor_for(params)
-    ref_of = dict(zip((str(i) for i in frame.index), _references(frame, parse_reference(params.reference_date)),
+    ref_of = dict(zip(snippet_ids(frame), _references(frame, parse_reference(params.reference_date)),
                       strict=True))  # fmt: skip
     cols: dict[str, list] = {c: [] for c in ("mention_id", "snippet_id", "text", *_FIELDS, "reference_date")}
     for sid, text in iter_texts(frame, context.progress):

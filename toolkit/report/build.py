@@ -33,6 +33,7 @@ from toolkit.report.model import (
     TimelineEvent,
 )
 from toolkit.specs import Highlight
+from toolkit.tables import snippet_ids
 
 ONE_STORY = "all"
 NO_STORY = "(no story)"
@@ -120,7 +121,7 @@ class _Snippets:
 
     @classmethod
     def of(cls, snippets: pd.DataFrame, story: dict[str, str]) -> _Snippets:
-        ids = [str(i) for i in snippets.index]
+        ids = snippet_ids(snippets)
 
         def lookup(col: str, convert: Any = _str) -> dict[str, Any]:
             if col not in snippets.columns:
@@ -166,7 +167,7 @@ def _tables(result: Any) -> dict[str, pd.DataFrame]:
 
 
 def _story_of(snippets: pd.DataFrame) -> tuple[dict[str, str], str]:
-    ids = [str(i) for i in snippets.index]
+    ids = snippet_ids(snippets)
     if "story_id" in snippets.columns and snippets["story_id"].notna().any():
         stories = [_str(v) or NO_STORY for v in snippets["story_id"].tolist()]
         return dict(zip(ids, stories, strict=True)), "story_id"
@@ -211,7 +212,7 @@ def _representatives(snippets: pd.DataFrame, tables: Mapping[str, pd.DataFrame])
 
 def same_facts(snippets: pd.DataFrame, tables: Mapping[str, pd.DataFrame], look: _Snippets) -> list[SameFact]:
     """One entry per dedup cluster (per snippet without dedup), most outlets first."""
-    ids = np.array([str(i) for i in snippets.index], dtype=object)
+    ids = np.array(snippet_ids(snippets), dtype=object)
     if "cluster_id" in snippets.columns:
         keys = np.array([_str(c) or f"snippet:{i}" for c, i in zip(snippets["cluster_id"].tolist(), ids, strict=True)])
     else:

@@ -31,8 +31,21 @@ SLOW_TESTS: dict[str, float] = {
     "tests/test_timeline_growth.py::test_linking_memory_grows_linearly": 2.5,
     "tests/test_timeline_growth.py::test_timeline_with_claims_memory_grows_linearly": 2.4,
     "tests/test_timeline_growth.py::test_linking_agrees_with_the_brute_force_rule": 3.5,
+    # events per story vs on the whole (hypothesis, pandas per example) and a run_dask run, sync scheduler
+    "tests/test_timeline_dask.py::test_events_combined_per_story_equal_events_combined_on_the_whole": 16.0,
+    "tests/test_timeline_dask.py::test_run_dask_gives_the_events_of_the_pandas_run": 7.2,
     "tests/test_figures.py::test_linear_time_on_one_megabyte_of_hostile_input": 30.0,  # ~15 megabyte inputs
     "tests/test_figures_threads.py": 5.2,
+    # figure_comparison per story vs on the whole (hypothesis, two runs per example) and run_dask, sync scheduler
+    "tests/test_figures_compare.py::test_property_per_story_combine_equals_the_whole": 9.2,
+    "tests/test_figures_compare.py::test_property_conflicts_never_cross_a_story": 6.7,
+    "tests/test_figures_compare.py::test_run_dask_gives_the_comparison_of_the_pandas_run": 18.2,
+    # the static model's first load (model2vec import) and shuffled / threaded dedup runs
+    "tests/test_dedup_fact.py::test_static_model_is_bundled_offline_normalised_and_deterministic": 3.9,
+    "tests/test_dedup_fact.py::test_hybrid_level_is_the_same_in_any_row_order": 9.0,
+    "tests/test_dedup_fact.py::test_bad_input_gives_singletons_or_one_cluster_never_a_crash": 5.5,
+    "tests/test_dedup_fact.py::test_concurrent_runs_give_the_same_clusters_as_one_at_a_time": 4.5,
+    "tests/test_dedup_fact.py::test_static_model_loads_once_however_many_threads_ask": 2.9,
     "tests/test_thread_safety.py": 32.0,  # every analysis from eight threads
     "tests/test_executor.py::test_all_default_analyses_with_workers_equal_one_process": 6.3,  # process pools
     "tests/test_executor.py::test_a_failure_in_a_worker_names_the_plugin_and_continue_keeps_the_rest": 9.5,
@@ -41,6 +54,9 @@ SLOW_TESTS: dict[str, float] = {
     "tests/test_dedup.py::test_never_crashes_and_every_snippet_has_one_cluster": 2.1,
     "tests/test_dedup_stories.py::test_dedup_same_clusters_and_ids_in_any_row_order": 3.3,
     "tests/test_dedup_stories.py::test_stories_same_ids_in_any_row_order": 2.0,
+    "tests/test_dedup_dask.py": 90.0,  # dedup's and stories' Dask plans vs pandas, 1/3/7 partitions
+    "tests/test_attribution_dask.py": 22.0,  # attribution's Dask plan vs pandas, 1/3/7 partitions, sync scheduler
+    "tests/test_attribution_speed.py": 8.0,  # hypothesis: the fast path's shortcuts equal the long way
     "tests/test_result.py::test_every_value_of_every_dtype_round_trips": 6.7,
     "tests/test_cli.py::test_no_progress_bar_lines_when_stderr_is_not_a_terminal": 2.9,  # a subprocess
     "tests/test_cli.py::test_debug_shows_the_traceback": 2.1,  # a subprocess
@@ -51,6 +67,10 @@ SLOW_TESTS: dict[str, float] = {
     "tests/test_result.py::test_every_declared_table_round_trips": 6.3,
     "tests/hostile/test_hostile_memory.py::test_peak_memory_grows_linearly_with_snippet_size": 24.4,
     "tests/test_report_scale.py": 31.4,  # reports over 50k snippets
+    "tests/test_distributed_plans.py::test_every_default_analysis_on_a_local_cluster_equals_pandas": 50.0,
+    "tests/test_distributed_plans.py::test_combine_by_and_combine_dask_equal_pandas": 15.0,  # 1, 3, 7 partitions
+    "tests/test_dask_io.py::test_a_killed_worker_is_retried_and_the_output_is_complete": 15.0,  # worker processes
+    "tests/test_dask_io.py::test_a_worker_killed_every_time_fails_loudly_and_leaves_no_output": 15.0,
 }
 
 

@@ -212,12 +212,25 @@ def test_bad_workers_is_a_config_error(workers):
         toolkit.run(["a"], [WORD_TOTALS], workers=workers)
 
 
+def test_auto_workers_use_every_core_only_for_big_frames(monkeypatch):
+    from toolkit import pipeline
+
+    monkeypatch.setattr(pipeline, "available_cores", lambda: 6)
+    assert pipeline._workers("auto", pipeline.AUTO_WORKERS_MIN_SNIPPETS - 1) == 1
+    assert pipeline._workers("auto", pipeline.AUTO_WORKERS_MIN_SNIPPETS) == 6
+    assert pipeline._workers(None, 10**7) == 1
+    assert pipeline._workers(4, 3) == 3  # never more processes than snippets
+    # a small frame with "auto" runs in this process and gives the one-process tables
+    frame = news_frame(40)
+    assert_same_result(toolkit.run(frame, ["figures"]), toolkit.run(frame, ["figures"], workers="auto"))
+
+
 def test_the_command_line_takes_workers(tmp_path):
     from toolkit.cli import main
 
     source = tmp_path / "in.jsonl"
     news_frame(30).reset_index().drop(columns="published_at").to_json(source, orient="records", lines=True)
-    for workers in ("1", "2"):
+    for workers in ("1", "2", "auto"):
         assert (
             main(
                 [
@@ -237,4 +250,7 @@ def test_the_command_line_takes_workers(tmp_path):
             == 0
         )
     assert (tmp_path / "1" / "figures.csv").read_bytes() == (tmp_path / "2" / "figures.csv").read_bytes()
+    assert (tmp_path / "1" / "figures.csv").read_bytes() == (tmp_path / "auto" / "figures.csv").read_bytes()
     assert main(["run", str(source), "--workers", "0", "-q", "-o", str(tmp_path / "0")]) == 1
+    with pytest.raises(SystemExit):
+        main(["run", str(source), "--workers", "abc", "-q", "-o", str(tmp_path / "abc")])

@@ -4,15 +4,26 @@ across stories, compatible statements never in conflict. News-style snippets wri
 
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from toolkit_figures import COMPARISON_COLUMNS, ComparisonParams, FiguresParams, compare_figures, extract_figures
-from toolkit_figures.compare import figure_intervals, meaning, meanings
+from toolkit_figures import (
+    COMPARISON_COLUMNS,
+    ComparisonParams,
+    FiguresParams,
+    combine_comparison,
+    compare_figures,
+    extract_comparable,
+    extract_figures,
+)
+from toolkit_figures.compare import TOPICS_TABLE, figure_intervals, meaning, meanings
 
 import toolkit
-from toolkit import Context
+from toolkit import Context, Output
+from toolkit.registry import default_registry
 
 pytestmark = pytest.mark.filterwarnings("ignore::toolkit.SnippetInputWarning")
 
@@ -177,3 +188,116 @@ def test_property_conflicts_never_cross_a_story(rows):
     story = dict(zip(out["figure_id"], out["story_id"], strict=True))
     for a, others in zip(out["figure_id"], out["conflicts_with"], strict=True):
         assert all(story[b] == story[a] for b in others)
+
+
+# ---- the split for Dask (issue 12): extract per partition, combine per story ------------------------
+
+
+def _whole_and_per_story(f: pd.DataFrame, parts: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The comparison run in one piece, and run as the Dask plan runs it: ``extract`` on ``parts``
+    consecutive partitions (each with its figures), then ``combine`` once per story (the snippets
+    with no story together, as ``combine_by`` groups them), the stories' rows concatenated."""
+    params = ComparisonParams()
+    figs = extract_figures(f, FiguresParams(), Context()).tables["figures"]
+    whole = compare_figures(f, params, Context(tables={"figures": figs})).tables["figure_comparison"]
+    bounds = [round(i * len(f) / parts) for i in range(parts + 1)]
+    pieces = []
+    for lo, hi in itertools.pairwise(bounds):
+        part = f.iloc[lo:hi]
+        part_figs = figs[figs["snippet_id"].isin(part.index)]
+        pieces.append(extract_comparable(part, params, Context(tables={"figures": part_figs})).tables[TOPICS_TABLE])
+    extracted = pd.concat(pieces, ignore_index=True)
+    story = f["story_id"] if "story_id" in f.columns else pd.Series(pd.NA, index=f.index, dtype="string")
+    rows = []
+    for _, group in f.groupby(story, dropna=False, sort=False):
+        mine = extracted[extracted["snippet_id"].isin(group.index)]
+        out = combine_comparison(group, params, Context(), Output(tables={TOPICS_TABLE: mine}))
+        rows.append(out.tables["figure_comparison"])
+    per_story = pd.concat(rows, ignore_index=True)
+    return whole, per_story
+
+
+def _same_rows(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    assert list(a.columns) == list(b.columns) and a.dtypes.equals(b.dtypes)
+    a = a.sort_values("figure_id", kind="stable").reset_index(drop=True)
+    b = b.sort_values("figure_id", kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+def test_figure_comparison_is_split_and_combines_by_story():
+    spec = default_registry().analysis("figure_comparison")
+    assert spec.is_split and spec.combine_by == "story_id"
+
+
+def test_combine_per_story_equals_combine_on_the_whole():
+    f = frame()
+    whole, per_story = _whole_and_per_story(f, parts=3)
+    assert len(whole) == 9 and whole["conflict"].any()
+    _same_rows(whole, per_story)
+
+
+def test_snippets_without_a_story_are_one_story_apart_from_the_others():
+    # two snippets with no story: compared with each other (as a collection without stories is),
+    # never with the quake, so the rows do not depend on which stories run together
+    data = {
+        "snippet_id": ["q1", "q2", "x1", "x2"],
+        "text": [SNIPPETS["q1"][1], SNIPPETS["q3"][1], "The death toll rose to 10.", "The death toll rose to 500."],
+        "story_id": ["quake", "quake", None, None],
+    }
+    f = toolkit.snippet_frame(pd.DataFrame(data))
+    whole, per_story = _whole_and_per_story(f, parts=2)
+    by = whole.set_index("snippet_id")
+    assert by.loc["x1", "conflicts_with"] == ["x2:f1"] and by.loc["q1", "conflicts_with"] == ["q2:f1"]
+    assert by.loc[["x1", "x2"], "story_id"].isna().all()
+    _same_rows(whole, per_story)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.integers(2, 50_000), st.sampled_from(["a", "b", "c", None])),
+        min_size=1,
+        max_size=25,
+    ),
+    st.integers(1, 7),
+)
+def test_property_per_story_combine_equals_the_whole(rows, parts):
+    f = toolkit.snippet_frame(
+        pd.DataFrame(
+            {
+                "snippet_id": [f"r{i}" for i in range(len(rows))],
+                "text": [_SENTENCES[k].format(n=n) for k, n, _ in rows],
+                "story_id": pd.array([s for _, _, s in rows], dtype="string"),
+            }
+        )
+    )
+    whole, per_story = _whole_and_per_story(f, parts=min(parts, len(rows)))
+    _same_rows(whole, per_story)
+
+
+@pytest.mark.parametrize("parts", [1, 3, 7])
+def test_run_dask_gives_the_comparison_of_the_pandas_run(parts):
+    pytest.importorskip("dask.dataframe")
+    import dask
+    import dask.dataframe as dd
+
+    from toolkit.dask_plan import collections_config
+    from toolkit.distributed import run_dask
+
+    # the stories of SNIPPETS, a snippet with no story, and an empty partition among the others
+    data = {
+        "snippet_id": [*SNIPPETS, "x1", "x2"],
+        "text": [t for _, t in SNIPPETS.values()] + ["The death toll rose to 10.", "The death toll rose to 500."],
+        "story_id": pd.array([s for s, _ in SNIPPETS.values()] + [None, None], dtype="string"),
+    }
+    f = toolkit.snippet_frame(pd.DataFrame(data))
+    analyses = ["figures", "figure_comparison"]
+    expected = toolkit.run(f, analyses)["figure_comparison"]
+    bounds = [0, 0, *(round(i * len(f) / parts) for i in range(1, parts + 1))]
+    with collections_config():
+        pieces = [dask.delayed(f.iloc[lo:hi]) for lo, hi in itertools.pairwise(bounds)]
+        ddf = dd.from_delayed(pieces, meta=f.iloc[:0], verify_meta=False)
+    with dask.config.set(scheduler="sync"):
+        got = run_dask(ddf, analyses).compute()["figure_comparison"]
+    assert len(expected) == 11 and expected["conflict"].any()
+    _same_rows(expected, got[list(expected.columns)].astype(expected.dtypes.to_dict()))

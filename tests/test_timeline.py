@@ -39,7 +39,12 @@ PIECES_SCAN = [" ", ", ", ". ", "(", "'", "-", "/", ":", "1", "7", "26", "2024",
                "today", "a.m.", "GMT", "noon", "at", "spring", "Christmas", "three", "days", "1990s", "'90s", "Q3",
                "fiscal", "right", "these", "recently", "end-", "3rd", "on the", "postponed", "to", "9/11",
                "earlier", "later", "day", "ahead of", "deadline", "and", "that", "same", "morning", "following",
-               "THE", "Olympics", "World Cup", "10000", "by", "Euro"]  # fmt: skip
+               "THE", "Olympics", "World Cup", "10000", "by", "Euro",
+               # what the trigger's conditions look at (issue 14.1): digits and what follows them, number
+               # words, ordinals, holidays of several words, "in the", "the day", "end"
+               "12", "of", "June", "2.5", "10.30", "pm", "th", "century", "two", "weeks", "half", "New",
+               "Year's", "Eve", "St.", "Patrick's", "past", "future", "near", "before", "day", "end",
+               "Recent", "years", "-", "–", "14:30", "s", "’", "ſ", "K", "ı"]  # fmt: skip
 
 
 def frame(rows: list[dict]) -> pd.DataFrame:
@@ -916,3 +921,40 @@ def test_never_crashes_and_spans_slice_back(text):
             assert text[m.start : m.end].strip()
         for a, b in itertools.pairwise(found):
             assert a.end <= b.start, (text[a.start : a.end], text[b.start : b.end])  # in order, never overlapping
+
+
+PIECES_DIRECTED = [" ", "  ", "\n", "postponed", "moved", "it", "back", " to", " until", "TILL", " for", "set",
+                   "deadline", "Deadlines", "s", " of", " is", "no later", " than", "ahead", "the", "The", "run-up",
+                   "in the", "lead up", "ſ", "x", ",", "-"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES_DIRECTED), max_size=25).map("".join), st.integers(0, 80))
+def test_the_quick_check_before_directed_never_changes_its_answer(text, lo):
+    """``directed`` first checks the last 20 characters for how its pattern must end (issue 14.1)."""
+    from toolkit_timeline import context
+
+    for start in range(len(text) + 1):
+        full = context._DIRECTED.search(text, max(min(lo, start), start - 70), start) is not None
+        assert context.directed(text, start, min(lo, start)) == full
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([*PIECES_SCAN, "\x00", "\n"]), max_size=12).map("".join), max_size=12))
+def test_many_texts_at_once_give_what_each_text_gives_alone(texts):
+    """``extract_many`` scans texts joined by NUL (issue 14.1): no text may see its neighbours."""
+    from toolkit_timeline.analysis import extractor_for
+    from toolkit_timeline.candidates import candidates
+
+    ex = extractor_for(TimelineParams())
+    alone = [[(m.start, m.end, m.value) for m in ex.extract(t, date(2024, 12, 27))] for t in texts]
+    many: dict[int, list] = {i: [] for i in range(len(texts))}
+    for chunk in (1, 3, 2048):
+        found = dict(candidates(ex.g.trigger, texts, chunk))
+        g = ex.g
+        for i, t in enumerate(texts):
+            own = [m.start() + 1 for m in g.trigger.finditer(t)]
+            assert found.get(i, []) == ([0] if g.trigger_at_start.match(t) else []) + own
+    for i, ms in ex.extract_many(texts, [date(2024, 12, 27)] * len(texts)):
+        many[i] = [(m.start, m.end, m.value) for m in ms]
+    assert [many[i] for i in range(len(texts))] == alone

@@ -49,6 +49,10 @@ def __getattr__(name: str) -> Any:
         from toolkit.distributed import run_dask
 
         return run_dask
+    if name == "read_snippets_dask":  # a folder or glob of snippet files as a Dask collection
+        from toolkit.dask_io import read_snippets_dask
+
+        return read_snippets_dask
     if name == "Workbench":
         from toolkit.widgets import Workbench
 
@@ -104,6 +108,7 @@ __all__ = [
     "list_analyses",
     "list_plugins",
     "read_snippets",
+    "read_snippets_dask",
     "report",
     "reset_registry",
     "run",

@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.cli_options import (
+    add_dask_options,
     add_input_options,
     analyses_option,
     parse_settings,  # also imported from here by toolkit.ipython
     read_input,
+    run_dask_command,
     warnings_to_stderr,
 )
 from toolkit.errors import ToolkitError
@@ -50,11 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", "-q", action="store_true", help="no progress bar or summary")
     run.add_argument(
         "--workers",
-        type=int,
-        default=None,
-        metavar="N",
-        help="processes for the per-snippet work (default 1; the tables are the same for any N)",
+        type=_workers_option,
+        default="auto",
+        metavar="N|auto",
+        help="processes for the per-snippet work (default auto: every core from 50,000 snippets on, "
+        "one process below; the tables are the same for any N)",
     )
+    add_dask_options(run)
 
     add_report_parser(sub)  # `snippets report`: toolkit/report/cli.py
 
@@ -64,13 +68,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _workers_option(value: str) -> int | str:
+    """``--workers``: ``auto`` or a whole number (the pipeline refuses numbers below 1, by name)."""
+    if value == "auto":
+        return value
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a whole number of at least 1 or 'auto', not {value!r}") from None
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     import toolkit
 
     config = parse_settings(args.settings)
     check_target(Path(args.out), args.overwrite)  # before the run, not after it: never lose a finished run
-    frame = read_input(args)
     analyses = analyses_option(args)
+    if args.dask:
+        return run_dask_command(args, config, analyses)
+    frame = read_input(args)
     progress = None if args.quiet else _progress_bar(len(frame))
     try:
         result = toolkit.run(

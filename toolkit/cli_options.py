@@ -72,3 +72,32 @@ def read_input(args: argparse.Namespace) -> Any:
     columns = {name: getattr(args, f"{name}_column") for name in COLUMN_OPTIONS if getattr(args, f"{name}_column")}
     with warnings_to_stderr():
         return toolkit.read_snippets(args.input, format=args.input_format, encoding=args.encoding, **columns)
+
+
+def add_dask_options(parser: argparse.ArgumentParser) -> None:
+    """``--dask`` and ``--scheduler`` of ``snippets run``."""
+    parser.add_argument(
+        "--dask",
+        action="store_true",
+        help="run on Dask: INPUT is a folder or glob of snippet files (a partition each); --out gets "
+        "partitioned Parquet (needs the dask extra)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS|threads|processes|synchronous",
+        help="with --dask: Dask's scheduler, or a distributed scheduler's address (default: threads)",
+    )
+
+
+def run_dask_command(args: argparse.Namespace, config: dict[str, dict[str, str]], analyses: list[str] | None) -> int:
+    """``snippets run --dask``: run on Dask and write partitioned Parquet (see :mod:`toolkit.dask_io`)."""
+    from toolkit.dask_io import run_command
+
+    with warnings_to_stderr():
+        out, manifest = run_command(args, config, analyses)
+    if not args.quiet:
+        for name, meta in manifest["tables"].items():
+            print(f"  {name:<18} {meta['rows']} rows in {len(meta['parts'])} part(s)", file=sys.stderr)
+        print(f"wrote {len(manifest['tables'])} table(s) to {out}/ (partitioned Parquet)", file=sys.stderr)
+    return 0

@@ -110,10 +110,13 @@ class Result(Mapping[str, pd.DataFrame]):
 
     @classmethod
     def from_dir(cls, path: str | os.PathLike[str]) -> Result:
-        """Read back a folder written by :meth:`to_dir`, checking each file's rows and content hash."""
+        """Read back a folder written by :meth:`to_dir` (or by ``DaskResult.to_dir``, partitioned),
+        checking each file's rows and content hash."""
+        from toolkit.dask_io import is_partitioned, read_partitioned
         from toolkit.storage import read_result
 
-        snippets, tables, manifest = read_result(Path(path))
+        root = Path(path)
+        snippets, tables, manifest = read_partitioned(root) if is_partitioned(root) else read_result(root)
         records = [StepRecord(**r) for r in manifest.get("records", [])]
         return cls(snippets, tables, records, manifest.get("config"))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import keyword
+import pickle
 import re
 import types
 import typing
@@ -114,6 +115,16 @@ class AnalysisSpec:
         With both set, ``func`` may be omitted: it is ``combine(frame, p, c, extract(frame, p, c))``,
         and the contract kit checks that running ``extract`` per partition gives the same result.
     :param highlights: spans of its tables the snippet view highlights (see :class:`Highlight`).
+    :param combine_by: for a ``collection`` analysis whose collection half is independent per value of
+        one snippet column (``"story_id"``): on Dask, the snippets, the extracted rows and the earlier
+        tables of each value are brought together by a shuffle and ``combine`` (or ``func``, when the
+        analysis is not split) runs per group of values, never over the whole collection. Missing
+        values of the column form one group of their own. Ids the analysis makes must be deterministic
+        and unique across groups (derive them from the key). Ignored by ``toolkit.run``.
+    :param combine_dask: for a ``collection`` analysis: its own distributed plan,
+        ``combine_dask(step: toolkit.dask_plan.DaskStep) -> toolkit.dask_plan.DaskOutput``, which
+        ``run_dask`` calls instead of gathering the collection (see :mod:`toolkit.dask_plan`). A
+        module-level function (it must pickle). At most one of ``combine_by`` and ``combine_dask``.
     """
 
     name: str
@@ -130,6 +141,8 @@ class AnalysisSpec:
     extract: AnalysisFunc | None = None
     combine: CombineFunc | None = None
     highlights: tuple[Highlight, ...] = ()
+    combine_by: str | None = None
+    combine_dask: Callable[[Any], Any] | None = None
     default: bool | None = None  # the old name of run_by_default, accepted for one release
 
     def __post_init__(self) -> None:
@@ -161,6 +174,28 @@ class AnalysisSpec:
             if not isinstance(req, str) or not req:
                 raise SpecError(f"analysis {self.name!r}: bad requirement {req!r}")
         self._validate_dtypes()
+        self._validate_distributed()
+
+    def _validate_distributed(self) -> None:
+        """``combine_by`` / ``combine_dask``: only on collection analyses, one of them, a picklable plan."""
+        if self.combine_by is None and self.combine_dask is None:
+            return
+        if self.scope != "collection":
+            raise SpecError(f"analysis {self.name!r}: combine_by and combine_dask are for scope='collection' analyses")
+        if self.combine_by is not None and self.combine_dask is not None:
+            raise SpecError(f"analysis {self.name!r}: give combine_by or combine_dask, not both")
+        if self.combine_by is not None and (not isinstance(self.combine_by, str) or not self.combine_by):
+            raise SpecError(f"analysis {self.name!r}: combine_by must name a snippet column, not {self.combine_by!r}")
+        if self.combine_dask is not None:
+            if not callable(self.combine_dask):
+                raise SpecError(f"analysis {self.name!r}: combine_dask is not callable")
+            try:
+                pickle.dumps(self.combine_dask)
+            except Exception as exc:  # a lambda or local function: Dask workers could not receive it
+                raise SpecError(
+                    f"analysis {self.name!r}: combine_dask must be a module-level function (it must pickle: "
+                    f"{type(exc).__name__}: {exc})"
+                ) from None
 
     def _validate_callables(self) -> None:
         if not isinstance(self.name, str) or not _NAME.match(self.name) or keyword.iskeyword(self.name):

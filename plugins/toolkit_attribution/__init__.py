@@ -20,6 +20,7 @@ from toolkit_attribution.analysis import (
     extract_claims,
     speakers_table,
 )
+from toolkit_attribution.dask_plan import attribution_plan  # the distributed combine (run_dask)
 from toolkit_attribution.schema import CLAIMS_COLUMNS, CLAIMS_DOCS, SPEAKERS_COLUMNS, SPEAKERS_DOCS
 from toolkit_attribution.views import register_views  # the notebook view of claims by speaker
 
@@ -63,6 +64,7 @@ def register_analyses(register: Callable[[AnalysisSpec], None]) -> None:
             name="attribution",
             extract=extract_claims,
             combine=combine_claims,
+            combine_dask=attribution_plan,
             params=AttributionParams,
             requires=("text",),
             uses=("dedup",),

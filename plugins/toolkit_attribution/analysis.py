@@ -19,10 +19,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from toolkit import Context, Output
-from toolkit.tables import empty_table, iter_texts
-from toolkit_attribution.canonical import Canonicaliser, Mention
+from toolkit.tables import empty_table, iter_texts, snippet_ids
+from toolkit_attribution.canonical import Canonicaliser, CollectionFacts, Mention
 from toolkit_attribution.extract import Claim, Extractor, acronyms_in
 from toolkit_attribution.lexicon import Lexicon, build_lexicon
 from toolkit_attribution.schema import CLAIMS_COLUMNS, SPEAKERS_COLUMNS
@@ -35,6 +37,8 @@ EXTRACTED_COLUMNS: dict[str, str] = {
     "antecedent_end": "Int64",
 }
 ACRONYM_COLUMNS: dict[str, str] = {"snippet_id": "string", "acronym": "string", "expansion": "string"}
+#: The quote marks a claim without a cue needs (as the extractor pairs them), as an RE2 alternative.
+QUOTE_MARKS = '|["“”«»„‟‘]'
 
 
 @dataclass(frozen=True)
@@ -90,8 +94,13 @@ def _column(frame: pd.DataFrame, name: str, blank_is_missing: bool = False) -> d
     if name not in frame.columns:
         return {}
     col = frame[name]
-    col = col[col.notna()]
-    out = dict(zip(col.index.astype(str).tolist(), col.astype(str).tolist(), strict=True))
+    present = col.notna().to_numpy(dtype=bool).tolist()
+    values = col.tolist()
+    out = {
+        i: v if isinstance(v, str) else str(v)
+        for i, v, ok in zip(snippet_ids(frame), values, present, strict=True)
+        if ok
+    }
     return {k: v for k, v in out.items() if v.strip()} if blank_is_missing else out
 
 
@@ -118,13 +127,37 @@ def _claim_row(rows: dict[str, list[Any]], sid: str, j: int, text: str, c: Claim
     rows["antecedent_end"].append(c.antecedent_end if has_antecedent else None)
 
 
+def may_claim(texts: list[str], lex: Lexicon) -> list[bool]:
+    """For each text: can it hold a claim at all (a cue word or a quote mark somewhere)?
+
+    One vectorised RE2 scan of the whole column (:attr:`Lexicon.cue_prefilter`, a superset of the
+    cue matches, or a quote mark), far cheaper than the extractor's per-text cue scan; a text it
+    rules out gives no claims from :meth:`Extractor.extract` either (no cue, no quote), so skipping
+    it changes nothing. When RE2 cannot take the pattern (a user's cue with a character it
+    refuses) or Arrow a text (a lone surrogate cannot be UTF-8), every text is read.
+    """
+    if not texts:
+        return []
+    try:
+        found = pc.match_substring_regex(pa.array(texts, type=pa.large_string()), lex.cue_prefilter + QUOTE_MARKS)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeEncodeError):
+        return [True] * len(texts)  # a refused pattern, or a text Arrow cannot hold (a lone surrogate)
+    return [bool(flag) for flag in found.to_pylist()]
+
+
 def extract_claims(frame: pd.DataFrame, params: AttributionParams, context: Context) -> Output:
     """The per-snippet half: private tables ``_claims`` (no canonical names yet) and ``_acronyms``."""
-    extractor = Extractor(lexicon_for(params), resolve_pronouns=params.resolve_pronouns)
+    lex = lexicon_for(params)
+    extractor = Extractor(lex, resolve_pronouns=params.resolve_pronouns)
     rows: dict[str, list[Any]] = {c: [] for c in EXTRACTED_COLUMNS}
     acronyms: dict[str, list[Any]] = {c: [] for c in ACRONYM_COLUMNS}
-    for sid, text in iter_texts(frame, lambda f: context.progress(0.9 * f)):
-        for j, c in enumerate(extractor.extract(text)):
+    pairs = list(iter_texts(frame))
+    flags = may_claim([text for _, text in pairs], lex)
+    step = max(1, len(pairs) // 20)
+    for k, ((sid, text), flag) in enumerate(zip(pairs, flags, strict=True)):
+        if k % step == 0:
+            context.progress(0.9 * k / len(pairs))
+        for j, c in enumerate(extractor.extract(text) if flag else ()):
             if c.confidence >= params.min_confidence:
                 _claim_row(rows, sid, j, text, c)
         for acronym, expansion in acronyms_in(text):
@@ -146,19 +179,41 @@ def _acronym_table(acronyms: pd.DataFrame) -> dict[str, str]:
 def combine_claims(frame: pd.DataFrame, params: AttributionParams, context: Context, extracted: Output) -> Output:
     """The collection half: canonical speakers across the collection, then the speakers table."""
     found = extracted.tables.get("_claims")
-    if found is None or len(found) == 0:
-        return Output(tables={"claims": empty_table(CLAIMS_COLUMNS), "speakers": empty_table(SPEAKERS_COLUMNS)})
+    claims = resolve_claims(
+        found if found is not None else empty_table(EXTRACTED_COLUMNS),
+        extracted.tables.get("_acronyms", empty_table(ACRONYM_COLUMNS)),
+        frame,
+        params,
+    )
+    context.progress(0.97)
+    return Output(tables={"claims": claims, "speakers": speakers_table(claims, _column(frame, "source"))})
+
+
+def resolve_claims(
+    found: pd.DataFrame,
+    acronyms: pd.DataFrame,
+    frame: pd.DataFrame,
+    params: AttributionParams,
+    collection: CollectionFacts | None = None,
+) -> pd.DataFrame:
+    """The ``claims`` table: the extracted claims with their canonical speakers and types.
+
+    One implementation for both runs. ``frame`` holds the snippets the rules read (the pandas run:
+    all of them; the distributed plan: those of the claims, their articles and dedup clusters, in
+    frame order) with ``text`` and optional ``url`` / ``cluster_id``; ``collection`` the facts read
+    from the whole collection when ``frame`` is not all of it.
+    """
+    if len(found) == 0:
+        return empty_table(CLAIMS_COLUMNS)
     clusters = _column(frame, "cluster_id")
     articles = _column(frame, "url", blank_is_missing=True) if params.resolve_pronouns else {}
-    canon = Canonicaliser(lexicon_for(params), dict(iter_texts(frame)), clusters, articles)
+    canon = Canonicaliser(lexicon_for(params), dict(iter_texts(frame)), clusters, articles, collection)
     mentions = _mentions(found, clusters)
-    canon.resolve(mentions, _acronym_table(extracted.tables.get("_acronyms", empty_table(ACRONYM_COLUMNS))))
+    canon.resolve(mentions, _acronym_table(acronyms))
     claims = found.drop(columns=["antecedent_start", "antecedent_end"])
     claims["speaker_canonical"] = pd.array([m.canonical for m in mentions], dtype="string")
     claims["speaker_type"] = pd.array([m.kind for m in mentions], dtype="string")
-    claims = claims[list(CLAIMS_COLUMNS)].reset_index(drop=True)
-    context.progress(0.97)
-    return Output(tables={"claims": claims, "speakers": speakers_table(claims, _column(frame, "source"))})
+    return claims[list(CLAIMS_COLUMNS)].reset_index(drop=True)
 
 
 def _mentions(found: pd.DataFrame, clusters: Mapping[str, str]) -> list[Mention]:

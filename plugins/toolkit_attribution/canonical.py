@@ -41,9 +41,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from toolkit_attribution.extract import NAME_SUFFIXES, SENT_RE, pair_quotes
 from toolkit_attribution.lexicon import Lexicon, alias_key, fold
@@ -114,7 +117,108 @@ DOCUMENT_HELD_RE = re.compile(
 COURT_PAPERS = frozenset(["documents", "papers", "records", "filings", "files"])
 POSSESSIVE_PRONOUNS = frozenset(["his", "her", "their", "its", "my", "our"])
 LOWER_WORD_RE = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*")
+#: The shape of every ``LOWER_WORD_RE`` match, whole.
+WHOLE_LOWER_WORD_RE = re.compile(r"[a-z][a-z'’-]*")
 NOT_NAME_LEAD = PREPS | DET_WORDS | CLAUSE_STOP | LEAD_DROP | frozenset(["he", "she", "it", "they", "we", "i"])
+
+
+def lower_words(texts: list[str], chunk: int = 50_000) -> set[str]:
+    """Every word ``LOWER_WORD_RE`` finds in ``texts`` (the words written in lower case).
+
+    Split on spaces by Arrow first and only the distinct pieces are read by the regex: news repeats
+    its words, so that is a fraction of the text. Exact, because a space is neither part of a
+    match nor a character the match's look-behind refuses: a match never spans a space and its
+    look-behind sees a space or a piece's start alike. Chunks bound the pieces held at once.
+    """
+    pieces: set[str] = set()
+    for i in range(0, len(texts), chunk):
+        part = texts[i : i + chunk]
+        try:
+            split = pc.split_pattern(pa.array(part, type=pa.large_string()), " ")
+        except UnicodeEncodeError:  # a lone surrogate: not UTF-8, so not Arrow; read these texts whole
+            pieces.update(part)
+            continue
+        pieces.update(pc.unique(pc.list_flatten(split)).to_pylist())
+    words: set[str] = set()
+    for piece in pieces:
+        if piece:
+            words.update(LOWER_WORD_RE.findall(piece))
+    return words
+
+
+class LowerWordIndex:
+    """``word in index`` is ``word in lower_words(texts)``, without building that set.
+
+    The pandas run asks it about a few hundred words at most (a description's first word), so
+    each question is answered from the distinct space-split pieces Arrow holds: a piece equal to
+    the word is its own match (a word that is all ``LOWER_WORD_RE`` matches only itself), else the
+    regex reads just the pieces that contain the word. Exact for the reason :func:`lower_words` is
+    (a match never spans a space). Built once per collection; answers are memoised per word.
+    """
+
+    def __init__(self, texts: list[str], chunk: int = 50_000):
+        self._pieces: list[pa.Array] = []
+        self._whole_texts: list[str] = []  # texts Arrow cannot hold (a lone surrogate): read whole
+        self._answers: dict[str, bool] = {}
+        for i in range(0, len(texts), chunk):
+            part = texts[i : i + chunk]
+            try:
+                split = pc.split_pattern(pa.array(part, type=pa.large_string()), " ")
+            except UnicodeEncodeError:
+                self._whole_texts.extend(part)
+                continue
+            self._pieces.append(pc.unique(pc.list_flatten(split)))
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        hit = self._answers.get(word)
+        if hit is None:
+            hit = self._find(word)
+            self._answers[word] = hit
+        return hit
+
+    def _find(self, word: str) -> bool:
+        if WHOLE_LOWER_WORD_RE.fullmatch(word) is None:
+            return False  # every match is one lower-case letter, then letters, apostrophes, hyphens
+        for pieces in self._pieces:
+            if pc.index(pieces, word).as_py() >= 0:
+                return True
+            holding = pc.filter(pieces, pc.match_substring(pieces, word)).to_pylist()
+            if any(word in LOWER_WORD_RE.findall(piece) for piece in holding):
+                return True
+        return any(word in LOWER_WORD_RE.findall(text) for text in self._whole_texts)
+
+
+def context_words(lex: Lexicon) -> frozenset[str]:
+    """The words whose collection-wide counts choose between an alias's readings (``alias_lookup``)."""
+    return frozenset(w for cands in lex.aliases.values() if len(cands) > 1 for _c, _k, ctx in cands for w in ctx)
+
+
+@dataclass(frozen=True)
+class CollectionFacts:
+    """What the canonical rules read from the whole collection's text, and nothing more: the words
+    it writes in lower case, and how often each alias context word occurs. Both are sums over
+    snippets, so they add up partition by partition (:meth:`of` then :meth:`merge`)."""
+
+    lower_words: frozenset[str]
+    word_totals: dict[str, int]
+
+    @classmethod
+    def of(cls, texts: list[str], lex: Lexicon) -> CollectionFacts:
+        """The facts of some texts (one partition)."""
+        totals = {w: sum(word_count(w, t) for t in texts) for w in context_words(lex)}
+        return cls(frozenset(lower_words(texts)), totals)
+
+    @classmethod
+    def merge(cls, parts: Sequence[CollectionFacts]) -> CollectionFacts:
+        """The facts of the union of the parts' texts."""
+        lower: set[str] = set()
+        totals: Counter[str] = Counter()
+        for part in parts:
+            lower |= part.lower_words
+            totals.update(part.word_totals)
+        return cls(frozenset(lower), dict(totals))
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -137,12 +241,19 @@ def typo_limit(surname: str) -> int:
     return 0 if len(surname) < 5 else 1 if len(surname) < 8 else 2
 
 
+_SKELETON_END_RE = re.compile(r"(?:iy|yy|ij|yi|ii)$")
+_REPEATS_RE = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=1 << 16)
 def skeleton(name: str) -> str:
-    """A transliteration-tolerant key for a surname: Zelenskyy, Zelensky, Zelenskiy -> 'zelensky'."""
+    """A transliteration-tolerant key for a surname: Zelenskyy, Zelensky, Zelenskiy -> 'zelensky'.
+
+    Memoised (a pure function of a name; names repeat across a collection far more than texts)."""
     s = unicodedata.normalize("NFKD", name.lower())
     s = "".join(ch for ch in s if ch.isalpha())
-    s = re.sub(r"(?:iy|yy|ij|yi|ii)$", "y", s)
-    s = re.sub(r"(.)\1+", r"\1", s)
+    s = _SKELETON_END_RE.sub("y", s)
+    s = _REPEATS_RE.sub(r"\1", s)
     return s.replace("kh", "h").replace("ph", "f")
 
 
@@ -265,28 +376,43 @@ class Mention:
 
 @dataclass
 class Canonicaliser:
+    """One collection's canonical names (built per call: its caches are this call's own).
+
+    ``texts`` must hold every snippet the rules read: the snippets of the mentions, their dedup
+    clusters and their articles (all snippets of an article, in frame order). The two facts that
+    span the whole collection are read from ``texts`` unless given: ``collection`` (see
+    :class:`CollectionFacts`; the distributed plan sums them partition by partition).
+    """
+
     lex: Lexicon
     texts: dict[str, str]
     clusters: dict[str, str] = field(default_factory=dict)
     articles: dict[str, str] = field(default_factory=dict)  # snippet -> its article (url)
+    collection: CollectionFacts | None = None
     _ctx_cache: dict[str, int] = field(default_factory=dict)
     _classified: dict[str, tuple] = field(default_factory=dict)
     _people_cache: dict[str, list] = field(default_factory=dict)
     _surname_cache: dict[tuple, str | None] = field(default_factory=dict)
     _art_snips: dict[str, list[str]] | None = None
     _art_pos: dict[str, int] = field(default_factory=dict)
+    _mention_articles: set[str] | None = None  # the articles the mentions are in (set by resolve)
     _entity_name: dict[PersonKey, str] = field(default_factory=dict)
     _by_surname: dict[str, list[PersonKey]] = field(default_factory=dict)
+    _known_by_surname: dict[str, list[PersonKey]] = field(default_factory=dict)  # every known key by surname
     _root: dict[PersonKey, PersonKey] = field(default_factory=dict)
     _by_given: dict[str, list[PersonKey]] = field(default_factory=dict)
     _speaker_keys: dict[str, set[PersonKey]] = field(default_factory=lambda: defaultdict(set))
-    _lower: frozenset[str] | None = None
+    _lower: Container[str] | None = None
 
     def context_count(self, word: str, snippet: str, cluster_members: Sequence[str]) -> tuple[int, int, int]:
         """How often a context word occurs in the snippet, its dedup cluster and the collection."""
         in_snippet = word_count(word, self.texts.get(snippet, ""))
         in_cluster = sum(word_count(word, self.texts.get(s, "")) for s in cluster_members) if cluster_members else 0
         total = self._ctx_cache.get(word)
+        if total is None and self.collection is not None:
+            total = self.collection.word_totals.get(word)
+            if total is None:
+                raise KeyError(f"collection facts without a count of the context word {word!r}")
         if total is None:
             # text by text (no joined copy of the collection), cached per word
             total = sum(word_count(word, text) for text in self.texts.values())
@@ -580,6 +706,8 @@ class Canonicaliser:
         """Set every mention's canonical name and kind. ``acronyms`` maps the acronyms the
         collection defines to their expansions (``{"NIS": "National Intelligence Service"}``)."""
         self.table_kind = {c: k for cands in self.lex.aliases.values() for c, k, _ in cands}
+        self._mention_articles = {a for a in (self.articles.get(m.snippet) for m in mentions) if a is not None}
+        self._art_snips = None
         acronyms = dict(acronyms)
         members: dict[str, list[str]] = defaultdict(list)
         for sid, cid in self.clusters.items():
@@ -746,13 +874,13 @@ class Canonicaliser:
             return s
         return words[0][0].lower() + s[1:]
 
-    def _lower_words(self) -> frozenset[str]:
+    def _lower_words(self) -> Container[str]:
         """Every word the collection writes in lower case somewhere (built once, on demand)."""
         if self._lower is None:
-            words: set[str] = set()
-            for text in self.texts.values():
-                words.update(LOWER_WORD_RE.findall(text))
-            self._lower = frozenset(words)
+            if self.collection is not None:
+                self._lower = self.collection.lower_words
+            else:
+                self._lower = LowerWordIndex(list(self.texts.values()))
         return self._lower
 
     @staticmethod
@@ -785,6 +913,9 @@ class Canonicaliser:
         for key in full:
             entity_name.setdefault(key, entity_name[self._root.get(key, key)])
         self._entity_name, self._by_surname = entity_name, by_surname
+        self._known_by_surname = defaultdict(list)
+        for key in entity_name:
+            self._known_by_surname[key[1]].append(key)
         # a name of three or more words whose first word is used alone ('Tedros', 'Abiy'): the
         # given name that news uses as the short form; only when one person of the collection has it
         by_given: dict[str, list[PersonKey]] = defaultdict(list)
@@ -864,15 +995,25 @@ class Canonicaliser:
 
     # ------------------------------------------------------------------ articles
     def _article_index(self) -> None:
+        """Each article's snippets in frame order — of the articles the mentions are in only (the
+        rules look back in those; indexing every url of a collection costs a list per snippet)."""
         if self._art_snips is not None:
             return
-        self._art_snips = defaultdict(list)
+        self._art_snips = {}
         self._art_pos = {}
+        wanted = self._mention_articles
         for sid in self.texts:  # frame order: an article's snippets in the order they were given
             art = self.articles.get(sid)
-            if art is not None:
-                self._art_pos[sid] = len(self._art_snips[art])
-                self._art_snips[art].append(sid)
+            if art is not None and (wanted is None or art in wanted):
+                self._add_to_article(art, sid)
+
+    def _add_to_article(self, art: str, sid: str) -> None:
+        assert self._art_snips is not None
+        sids = self._art_snips.get(art)
+        if sids is None:
+            sids = self._art_snips[art] = []
+        self._art_pos[sid] = len(sids)
+        sids.append(sid)
 
     def _article_before(self, snippet: str, window: int = ARTICLE_WINDOW) -> list[str]:
         """The snippet and the ones before it in its article, nearest first (none without a url)."""
@@ -881,6 +1022,10 @@ class Canonicaliser:
         art = self.articles.get(snippet)
         if art is None:
             return []
+        if snippet not in self._art_pos:  # an article no mention is in: index it now
+            for sid in self.texts:
+                if self.articles.get(sid) == art:
+                    self._add_to_article(art, sid)
         sids = self._art_snips[art]
         i = self._art_pos[snippet]
         stop = i - window - 1
@@ -952,16 +1097,18 @@ class Canonicaliser:
         names: dict[tuple[str, str], str] = {}
         limit = typo_limit(sk) if typos else 0
         # full names the article's speakers carry, then those in its text
-        known = list(self._entity_name.items())
         for sid in scope:
             for _pos, name, _titled, _g in self.text_people(sid):
                 if len(name) >= 2:
                     fk = self._known_key(person_key(name))
                     names.setdefault(fk, self._entity_name.get(fk, " ".join(name)))
-        for fk, nm in known:
-            if fk in names or any(self._names_in(nm, sid) for sid in scope[:1]):
-                names[fk] = nm
         spoken = {self._root.get(fk, fk) for sid in scope for fk in self._speaker_keys.get(sid, ())}
+        # of the collection's known names only those of this surname, or carried by a speaker of the
+        # article, can be picked below: look those up (an index, not a scan of every known name)
+        for fk in [*self._known_by_surname.get(sk, ()), *(k for k in spoken if k in self._entity_name)]:
+            nm = self._entity_name[fk]
+            if fk in names or self._names_in(nm, scope[0]):
+                names[fk] = nm
         for fk in names:
             if fk[1] == sk:
                 exact.add(fk)
@@ -1026,7 +1173,8 @@ class Canonicaliser:
             if m.canonical is not None:
                 by_snip[m.snippet].append(m)
         gender = self._gender_of(mentions)
-        order = {sid: i for i, sid in enumerate(self.texts)}
+        pending_snippets = {m.snippet for m in pending}
+        order = {sid: i for i, sid in enumerate(self.texts) if sid in pending_snippets}
         pending.sort(key=lambda m: (order.get(m.snippet, 0), m.start))
         for m in pending:
             pron = fold(m.speaker)

@@ -40,7 +40,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 from toolkit_attribution.lexicon import Lexicon, Verb, build_lexicon
@@ -148,6 +148,9 @@ COORD_END_RE = re.compile(r"[,;]\s*(?:(?:but|and|while|whereas|yet)\s+)?\Z")
 #: No claim part reaches further than this from its cue (news sentences are far shorter), which
 #: keeps the work per cue bounded on hostile input (a megabyte without a full stop).
 MAX_SPAN = 1500
+#: The first, short window the walk left from a cue reads (see ``Extractor.left_np``).
+SHORT_WINDOW = 48
+WHITESPACE_RE = re.compile(r"\s")
 #: How many neighbouring claims the post-processing compares a claim with.
 NEAR = 24
 NAME_AFTER_RE = re.compile(r",\s+((?:[A-Z][\w'’.-]+\s+){1,3}[A-Z][\w'’.-]+)\s*,")
@@ -266,6 +269,10 @@ class Tok(NamedTuple):
     end: int
     text: str
     low: str
+
+
+_NEW_TOK = partial(tuple.__new__, Tok)  # a Tok from a 4-tuple, at C speed
+_START, _END, _GROUP = re.Match.start, re.Match.end, re.Match.group
 
 
 ACRONYM_RE = re.compile(r"\(\s*([A-Z][A-Za-z&]{1,9})\s*\)")
@@ -425,15 +432,29 @@ class Extractor:
 
     # ------------------------------------------------------------------ tokens and noun phrases
     def tokens(self, text: str, lo: int, hi: int) -> list[Tok]:
-        new = tuple.__new__  # builds the NamedTuple without its Python-level __new__ (a hot loop)
-        matches = TOKEN_RE.finditer(text, lo, hi)
-        return [new(Tok, (m.start(), m.end(), g, g.lower())) for m in matches for g in (m.group(),)]
+        """The tokens of ``text[lo:hi]``. The hottest loop of the extractor, so it runs as C-level
+        ``map`` calls only (no Python bytecode per token): matches, then their starts, ends, texts
+        and lower-case texts zipped into ``Tok`` tuples without the NamedTuple's Python ``__new__``."""
+        matches = list(TOKEN_RE.finditer(text, lo, hi))
+        words = list(map(_GROUP, matches))
+        return list(
+            map(_NEW_TOK, zip(map(_START, matches), map(_END, matches), words, map(str.lower, words), strict=True))
+        )
 
     def is_adverb(self, low: str) -> bool:
         return low in AUX or (low.endswith("ly") and len(low) > 4 and low not in NOT_ADVERB_LY)
 
     def left_np(self, text: str, lo: int, end: int) -> LeftPhrase | None:
-        """See :meth:`_left_np`; tries a short window first (most walks stop within a few words)."""
+        """See :meth:`_left_np`; tries short windows first (most walks stop within a few words).
+
+        The first try reads only ``SHORT_WINDOW`` characters and its answer is kept only when it is
+        provably the answer of the longer window (see :meth:`_short_walk_is_whole`); else the
+        100-character and then the full window are read, as always.
+        """
+        if end - lo > SHORT_WINDOW and self.window >= 100:
+            r = self._left_np(text, lo, end, SHORT_WINDOW, short=True)
+            if not isinstance(r, _Retry):
+                return r
         if end - lo > 100:
             r = self._left_np(text, lo, end, 100)
             if not isinstance(r, _Retry):
@@ -441,25 +462,34 @@ class Extractor:
         r = self._left_np(text, lo, end, self.window)
         return None if isinstance(r, _Retry) else r
 
-    def _left_np(self, text: str, lo: int, end: int, window: int) -> LeftPhrase | _Retry | None:
+    def _left_np(self, text: str, lo: int, end: int, window: int, short: bool = False) -> LeftPhrase | _Retry | None:
         """The noun phrase ending just before ``end`` (after auxiliaries and adverbs).
 
         Returns ``(start, end, stop_index, stop_token, passive)``: the phrase span (empty when
         ``start == end``), where the walk stopped and on what, and whether a form of *be* sat
         between the phrase and the verb; None when the word before the cue is itself a verb;
-        ``_RETRY`` when the walk ran off a short window.
+        ``_RETRY`` when the walk ran off a short window (or, with ``short``, when it read a token
+        a longer window could tokenise differently).
         """
         w0 = max(lo, end - window)
         toks = self.tokens(text, w0, end)
         i, passive = self.skip_back_adverbials(toks)
+        touched = i - 2  # the leftmost token read so far (skip_back_adverbials and the bracket test)
         if i >= 2 and toks[i].text == ")" and toks[i - 2].text == "(":
             i -= 3  # 'The World Health Organisation (WHO) recommends'
         np_end_i = i
+        if short and not self._short_walk_is_whole(text, w0, toks, min(touched, i - 1)):
+            return _RETRY
         if self.verb_before_cue(text, toks, i, end):
             return None  # 'They say adding ...': the word before the cue is itself a verb
         j = self.walk_np_left(toks, np_end_i)
         if j < 0 and w0 > lo and window < self.window:
             return _RETRY  # the walk ran off a short window: read further back
+        if short:
+            # the walk read two tokens left of where it stopped, seven past an 'and' (org_and)
+            reach = 7 if any(t.low == "and" for t in toks[max(j, 0) : np_end_i + 1]) else 2
+            if j < 0 or not self._short_walk_is_whole(text, w0, toks, j - reach):
+                return _RETRY
         start_i = j + 1
         if start_i > np_end_i:
             stop = toks[j].text if j >= 0 else ""
@@ -473,6 +503,21 @@ class Extractor:
         stop_tok = toks[j].text if j >= 0 else ""
         stop_pos = toks[j].start if j >= 0 else lo
         return LeftPhrase(toks[start_i].start, toks[np_end_i].end, stop_pos, stop_tok, passive)
+
+    @staticmethod
+    def _short_walk_is_whole(text: str, w0: int, toks: list[Tok], touched: int) -> bool:
+        """Did a walk over the tokens of a short window (from ``w0``) read only tokens that any
+        longer window gives too, at least one of them before the leftmost it read (``touched``)?
+
+        A window may cut a token ('U.S.' read from its 'S'); from the first whitespace inside the
+        window on, every window tokenises alike (no token spans whitespace). So the answer of the
+        short window is the longer window's answer when every token it read (and the one before
+        them, for the 'is there a token before' tests) starts after that whitespace.
+        """
+        if touched < 1:
+            return False
+        ws = WHITESPACE_RE.search(text, w0 - 1 if w0 > 0 else 0)
+        return ws is not None and toks[touched - 1].start > ws.start()
 
     def skip_back_adverbials(self, toks: list[Tok]) -> tuple[int, bool]:
         """From the cue leftwards, past auxiliaries, adverbs, negations and time words ('has also
@@ -801,12 +846,15 @@ class Extractor:
         and duplicates dropped. Work per cue is bounded (``MAX_SPAN``): linear in the text."""
         if not text or len(text) < 8:
             return []
+        cues = list(self.lex.cue_re.finditer(text))
+        if not cues and "‘" not in text and QUOTE_RE.search(text) is None:
+            return []  # no cue and no quote mark: nothing can make a claim (most snippets)
         quotes = pair_quotes(text)
         units = sentence_units(text, quotes)
         dl = DATELINE_RE.match(text)
         if dl and not (len(units) > 1 and dl.end() >= units[1]):
             units[0] = dl.end()  # the dateline is no part of the first sentence's claims
-        claims, used_quotes = self.cue_claims(text, quotes, units)
+        claims, used_quotes = self.cue_claims(text, cues, quotes, units)
         self.quote_claims(text, quotes, units, claims, used_quotes)
         for c in claims:
             self.trim_to_pronoun(text, c)
@@ -820,14 +868,16 @@ class Extractor:
                 c.speaker_start, c.speaker_end = c.pronoun_start, c.pronoun_end
         return claims
 
-    def cue_claims(self, text: str, quotes: Quotes, units: list[int]) -> tuple[list[Claim], set[int]]:
-        """The claims of every cue (reporting verb or sourcing phrase) outside quoted speech, in
-        text order, and the quotes they took as content."""
+    def cue_claims(
+        self, text: str, cues: list[re.Match[str]], quotes: Quotes, units: list[int]
+    ) -> tuple[list[Claim], set[int]]:
+        """The claims of every cue (``cues``: the lexicon's cue matches in the text) outside quoted
+        speech, in text order, and the quotes they took as content."""
         qstarts = [q[0] for q in quotes]
         n = len(text)
         claims: list[Claim] = []
         used_quotes: set[int] = set()
-        for m in self.lex.cue_re.finditer(text):
+        for m in cues:
             cs, ce = m.span()
             if self.quote_at(quotes, qstarts, cs) >= 0:
                 continue  # a cue inside quoted speech belongs to the quote, not to the snippet

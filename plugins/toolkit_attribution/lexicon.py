@@ -44,6 +44,10 @@ class Lexicon:
     ambiguous: frozenset[str]  # cue forms that are also common nouns
     aliases: dict[str, list[tuple[str, str, tuple[str, ...]]]]  # key -> [(canonical, type, context)]
     cue_re: re.Pattern[str] = field(init=False)
+    #: An RE2 pattern (pyarrow's engine) that matches wherever ``cue_re`` does, and sometimes
+    #: elsewhere: the cue words without their word boundaries, any run of non-letters for a space.
+    #: Scanning a whole column with it first skips the snippets no cue can be in.
+    cue_prefilter: str = field(init=False)
 
     def __post_init__(self) -> None:
         # Verbs match in lower case only ('the United States' is no cue); sourcing phrases may also
@@ -52,6 +56,7 @@ class Lexicon:
         words |= {p[:1].upper() + p[1:] for p in self.phrases}
         ordered = sorted(words, key=len, reverse=True)
         self.cue_re = re.compile(r"(?<![\w'’-])(?:" + trie_regex(ordered, space=r"\s+") + r")(?![\w'’-])")
+        self.cue_prefilter = trie_regex(ordered, space="[^A-Za-z]+")
 
 
 def fold(s: str) -> str:

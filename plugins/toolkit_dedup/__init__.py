@@ -25,6 +25,7 @@ from toolkit_dedup.analysis import (
     stories_combine,
     stories_extract,
 )
+from toolkit_dedup.dask_plan import dedup_plan, stories_plan
 from toolkit_dedup.schema import CLUSTERS_COLUMNS, DEDUP_COLUMNS, STORIES_COLUMNS, STORY_COLUMNS
 from toolkit_dedup.views import register_views  # the cluster browser (a register_views hookimpl)
 
@@ -38,6 +39,7 @@ def register_analyses(register: Callable[[AnalysisSpec], None]) -> None:
             name="dedup",
             extract=dedup_extract,
             combine=dedup_combine,
+            combine_dask=dedup_plan,
             params=DedupParams,
             requires=("text",),
             columns=DEDUP_COLUMNS,
@@ -51,6 +53,7 @@ def register_analyses(register: Callable[[AnalysisSpec], None]) -> None:
             name="stories",
             extract=stories_extract,
             combine=stories_combine,
+            combine_dask=stories_plan,
             params=StoryParams,
             requires=("text",),
             uses=("dedup",),

@@ -10,6 +10,7 @@ cells, pairs compared only inside a cell.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -23,6 +24,7 @@ Encoder = Callable[[Sequence[str]], np.ndarray]
 #: ``--set dedup.model=mine``. ``fn(texts) -> array (n, d)``; rows are L2-normalised here.
 ENCODERS: dict[str, Encoder] = {}
 _LOADED: dict[tuple[str, str], Encoder] = {}
+_LOAD_LOCK = threading.Lock()
 
 
 class MissingExtraError(ImportError):
@@ -48,14 +50,24 @@ def resolve_device(device: str = "auto") -> str:
 def get_encoder(model: str = "", device: str = "auto") -> Encoder:
     """The encoder for ``model``: a registered name, a local model directory, or "" (bundled).
 
-    Loaded models are cached per (model, device): the cached object holds weights only, no state
+    Loaded models are cached per (model, device) for the life of the process, loaded once under a
+    lock (two threads asking at once load it once): the cached object holds weights only, no state
     of a call, so it is safe to share between threads.
     """
     if model in ENCODERS:
         return ENCODERS[model]
     device = resolve_device(device)
-    if (model, device) in _LOADED:
+    cached = _LOADED.get((model, device))
+    if cached is not None:
+        return cached
+    with _LOAD_LOCK:
+        if (model, device) not in _LOADED:
+            _LOADED[(model, device)] = _load_sentence_transformer(model, device)
         return _LOADED[(model, device)]
+
+
+def _load_sentence_transformer(model: str, device: str) -> Encoder:
+    """Load a sentence-transformers model from a local directory (never from the network)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     # A notebook or a CLI run should not be flooded with weight-loading bars and warnings.
@@ -94,7 +106,6 @@ def get_encoder(model: str = "", device: str = "auto") -> Encoder:
             list(texts), batch_size=64, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
         )
 
-    _LOADED[(model, device)] = encode
     return encode
 
 

@@ -43,7 +43,7 @@ TERMS = "_stories_terms"
 
 # A word: letters with inner apostrophes or hyphens ("Korea's", "al-Assad"); linear (no nesting).
 _WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’\-][^\W\d_]+)*")
-_SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$")
+_ENDS = frozenset('.!?:;"“”')  # sentence-ending punctuation before a word that opens a sentence
 
 
 @lru_cache(maxsize=1)
@@ -135,29 +135,55 @@ def story_terms(text: str) -> list[str]:
     possessive dropped; names weigh twice: once as a word, once as a name), and adjacent
     capitalised words joined as one ``@first_second`` term ("Tim Cook" is rarer than "Tim" or "Cook").
     """
+    return _story_terms(text, {})
+
+
+#: Per word: its name form (lower case, possessive dropped) and its content-word stem, or None
+#: when the word is a stop word or too short to count.
+_WordInfo = tuple[str, "str | None"]
+
+
+def _word_info(word: str, stop: frozenset[str]) -> _WordInfo:
+    name = _possessive(word.lower())
+    low = _stem(name)
+    return name, (None if low in stop or len(low) < 3 else low)
+
+
+def _story_terms(text: str, seen: dict[str, _WordInfo]) -> list[str]:
+    """:func:`story_terms` with a memo of word forms (per call of the caller, never shared)."""
     stop = stop_words()
     terms: list[str] = []
     prev_name = ""
     prev_end = 0
     for m in _WORD.finditer(text):
         word = m.group()
-        name = _possessive(word.lower())
-        low = _stem(name)
-        opens = m.start() == 0 or bool(_SENTENCE_END.search(text, max(0, m.start() - 3), m.start()))
-        gap = text[prev_end : m.start()]
-        prev_end = m.end()
-        if low in stop or len(low) < 3:
+        start = m.start()
+        gap_start, prev_end = prev_end, m.end()
+        info = seen.get(word)
+        if info is None:
+            info = seen[word] = _word_info(word, stop)
+        name, low = info
+        if low is None:
             prev_name = ""
             continue
         terms.append(low)
-        if word[0].isupper() and not opens:
+        if word[0].isupper() and not _opens_sentence(text, start):
             terms.append("@" + name)
-            if prev_name and gap.strip() == "":
+            if prev_name and text[gap_start:start].strip() == "":
                 terms.append(f"@{prev_name}_{name}")
             prev_name = name
         else:
             prev_name = ""
     return terms
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether the word at ``start`` opens the text or follows a sentence end within 3 characters
+    (punctuation then only whitespace: the same test as ``[.!?:;"“”]\\s*$`` on that window)."""
+    if start == 0:
+        return True
+    window = text[max(0, start - 3) : start].rstrip()
+    return bool(window) and window[-1] in _ENDS
 
 
 def _possessive(word: str) -> str:
@@ -178,5 +204,6 @@ def _stem(word: str) -> str:
 def terms_column(texts: pd.Series) -> pd.Series:
     """The ``stories`` extract half: every snippet's terms, space-separated (NA for missing text)."""
     values = texts.astype("string").to_numpy(dtype=object, na_value=None).tolist()
-    out = [" ".join(story_terms(t)) if t else None for t in values]
+    seen: dict[str, _WordInfo] = {}  # word forms, for this call only
+    out = [" ".join(_story_terms(t, seen)) if t else None for t in values]
     return pd.Series(pd.array(out, dtype="string"), index=texts.index, name=TERMS)

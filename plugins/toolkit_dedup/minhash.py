@@ -159,23 +159,45 @@ def band_keys(
         yield key
 
 
+def row_hashes(sig: np.ndarray, seed: int = 1, chunk: int = 65_536) -> np.ndarray:
+    """A 64-bit hash of every signature row (of the whole row: near-copies differ), content only."""
+    mult = _multipliers(sig.shape[1], seed + 31)
+    out = np.empty(len(sig), dtype=np.uint64)
+    for lo in range(0, len(sig), chunk):
+        block = sig[lo : lo + chunk].astype(np.uint64)
+        out[lo : lo + chunk] = _mix64(block @ mult)  # wrapping integer products
+    return out
+
+
+def bucket_order(key: np.ndarray, row_hash: np.ndarray, band: int) -> np.ndarray:
+    """Rows sorted by band key, each bucket's rows in a pseudo-random order that differs per band.
+
+    The order inside a bucket comes from the rows' content (their signature hash mixed with the
+    band number; ties keep the input order, which callers keep sorted by key text), so the bucket's
+    head is the same whatever else the collection holds: a bucket computed on any set of rows that
+    contains it picks the same head (what lets a distributed run reproduce it per bucket).
+    """
+    tie = _mix64(row_hash ^ np.uint64((band + 1) * 0x9E3779B97F4A7C15 % 2**64))
+    perm = np.argsort(tie, kind="stable")
+    return perm[np.argsort(key[perm], kind="stable")]
+
+
 def band_candidates(
     sig: np.ndarray, bands: int, rows: int, active: np.ndarray | None = None, seed: int = 1
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Candidate pairs ``(a, b)`` band by band: every bucket member linked to the bucket's first member.
+    """Candidate pairs ``(a, b)`` band by band: every bucket member linked to the bucket's head.
 
     Star edges keep the work linear in the number of rows even for a bucket of thousands of copies.
+    The head differs per band (:func:`bucket_order`), so one member that collides with everything
+    but verifies against nothing cannot starve a bucket; it depends on the bucket's members alone.
     """
     n = len(sig)
     idx = np.arange(n, dtype=np.int64) if active is None else np.flatnonzero(active)
     if len(idx) < 2:
         return
-    rng = np.random.default_rng(seed + 101)
-    for key in band_keys(sig, bands, rows, seed, idx=None if active is None else idx):
-        # A fresh random order per band picks a different bucket head each time, so one member
-        # that collides with everything but verifies against nothing cannot starve a bucket.
-        perm = rng.permutation(len(key))
-        order = perm[np.argsort(key[perm], kind="stable")]
+    hashes = row_hashes(sig if active is None else sig[idx], seed)
+    for band, key in enumerate(band_keys(sig, bands, rows, seed, idx=None if active is None else idx)):
+        order = bucket_order(key, hashes, band)
         ks = key[order]
         new = np.empty(len(ks), dtype=bool)
         new[0] = True

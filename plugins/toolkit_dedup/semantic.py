@@ -1,28 +1,48 @@
 """The ``paraphrase`` and ``fact`` levels: near-level clusters merged by meaning.
 
-Both encode one text per near-level cluster (its representative snippet's text) with the sentence
-encoder (:mod:`toolkit_dedup.embeddings`), find candidate pairs by cosine and merge them under the
-chaining guard (every member stays close to its cluster's representative).
+Both encode one text per near-level cluster (its representative snippet's text), find candidate
+pairs by cosine and merge them under the chaining guard (every member stays close to its
+cluster's representative).
 
 ``paraphrase`` links on the cosine alone. ``fact`` decides each candidate pair with every signal
 the texts carry (:func:`fact_scores`): the cosine, the content words and capitalised names the two
 texts share, and the figures they state: two texts that each state a figure the other lacks
 ("toll rose to 69" / "toll rose to 72", "$2.5 billion" / "$1.8 billion") report different facts,
 whatever their cosine.
+
+Encoders (``encoder`` setting; ``auto`` is ``full`` for both levels: ``hybrid`` scored 3 MRPC
+validation pairs fewer than ``full`` (accuracy 0.726 against 0.734), so the faster path stays a
+choice, not the default):
+``hybrid`` takes candidates and scores every pair with the static model
+(:mod:`toolkit_dedup.static_model`, cosines mapped onto the full model's scale) and re-scores with
+the full all-MiniLM-L6-v2 only the pairs whose score lies within ``margin`` of a decision bar (the
+edge threshold or the guard), encoding only those pairs' texts; ``full`` is the full model on
+every representative (the slow path of earlier versions, same results); ``static`` never runs the
+full model.
+
+For a distributed plan: :func:`embed_partition` (first-stage vectors of a partition's texts) and
+:func:`decide_pairs` (the same-fact decision of candidate pairs), both pure functions over
+process-level cached encoders.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
 from toolkit_dedup.embeddings import cosine_pairs, embed, get_encoder
 from toolkit_dedup.extract import story_terms
 from toolkit_dedup.graph import guarded_clusters
 from toolkit_dedup.grouping import Clustering, Nodes
 from toolkit_dedup.numbers import figures_conflict
+from toolkit_dedup.static_model import from_full_scale, get_static_encoder, static_embed, to_full_scale
+
+if TYPE_CHECKING:
+    from toolkit_dedup.analysis import DedupParams
 
 
 @dataclass(frozen=True)
@@ -32,12 +52,161 @@ class SemanticSettings:
     level: str  # "paraphrase" or "fact"
     threshold: float  # least pair score for an edge
     guard: float  # least score of a member to its cluster's representative
-    candidate: float  # least cosine for a pair to be scored at all
+    candidate: float  # least cosine (full model's scale) for a pair to be scored at all
     min_words: int
     model: str
     device: str
     exact_limit: int
     seed: int
+    encoder: str = "hybrid"  # "hybrid", "full" or "static" (see the module docstring)
+    margin: float = 0.15  # hybrid: pairs scored within this of a bar are re-scored by the full model
+    static_model: str = ""
+
+
+def settings_from_params(params: DedupParams) -> SemanticSettings:
+    """The fact or paraphrase level's settings from the dedup parameters."""
+    fact = params.level == "fact"
+    return SemanticSettings(
+        level=params.level,
+        threshold=params.fact_threshold if fact else params.paraphrase_threshold,
+        guard=params.fact_guard if fact else params.paraphrase_guard,
+        candidate=params.fact_candidate if fact else params.paraphrase_threshold,
+        min_words=params.min_words,
+        model=params.model,
+        device=params.device,
+        exact_limit=params.exact_neighbours_limit,
+        seed=params.seed,
+        encoder=params.encoder if params.encoder != "auto" else "full",
+        margin=params.encoder_margin,
+        static_model=params.static_model,
+    )
+
+
+def load_encoders(s: SemanticSettings) -> None:
+    """Load (or fetch the process-level cached) encoders the settings use, before any pair is decided.
+
+    A missing extra is then a clear error whatever the input, and no pair pays for a model load.
+    """
+    if s.encoder not in ("hybrid", "full", "static"):
+        raise ValueError(f"dedup encoder must be hybrid, full or static, not {s.encoder!r}")
+    if s.encoder != "full":
+        get_static_encoder(s.static_model)
+    if s.encoder != "static":
+        get_encoder(s.model, s.device)
+
+
+def embed_partition(texts: pd.Series | Sequence[str | None], s: SemanticSettings) -> np.ndarray:
+    """First-stage vectors of ``texts`` (one partition, any order): float32, L2-normalised, one row each.
+
+    The static model's for ``hybrid`` / ``static`` (compare them with :func:`candidate_cosine`),
+    the full model's for ``full``. A missing or empty text gets a zero row.
+    """
+    clean = _clean(texts.tolist() if isinstance(texts, pd.Series) else list(texts))
+    load_encoders(s)
+    vecs = _first_stage(clean, s)
+    if len(clean):
+        vecs[np.array([not t.strip() for t in clean])] = 0.0
+    return vecs
+
+
+def candidate_cosine(s: SemanticSettings) -> float:
+    """The least first-stage cosine of a candidate pair (the static model's scale unless ``full``)."""
+    if s.encoder == "full":
+        return s.candidate
+    slack = s.margin if s.encoder == "hybrid" else 0.0
+    return from_full_scale(s.candidate - slack, s.static_model)
+
+
+def decide_pairs(
+    texts_a: Sequence[str | None],
+    texts_b: Sequence[str | None],
+    figures_a: np.ndarray,
+    figures_b: np.ndarray,
+    s: SemanticSettings,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each pair ``(texts_a[i], texts_b[i])`` states the same fact (``fact``) or is a paraphrase.
+
+    ``figures_*`` are the texts' rows of :func:`toolkit_dedup.numbers.number_masks` (``(m, 2)``
+    uint64; zeros when unknown). Returns ``(score >= threshold, score)``; the score is the one the
+    level's edges and chaining guard use.
+    """
+    m = len(texts_a)
+    if len(texts_b) != m:
+        raise ValueError("decide_pairs: texts_a and texts_b differ in length")
+    if m == 0:
+        return np.zeros(0, dtype=bool), np.zeros(0)
+    load_encoders(s)
+    texts = _clean(list(texts_a)) + _clean(list(texts_b))
+    figures = np.vstack([np.asarray(figures_a, dtype=np.uint64), np.asarray(figures_b, dtype=np.uint64)])
+    scorer = PairScorer(texts, _first_stage(texts, s), figures, s)
+    score = scorer(np.arange(m), np.arange(m, 2 * m))
+    return score >= s.threshold, score
+
+
+def _clean(values: list[object]) -> list[str]:
+    """Texts as ``str``; a missing one (None, NA, NaN) as the empty text."""
+    return ["" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v) for v in values]
+
+
+def _first_stage(texts: list[str], s: SemanticSettings) -> np.ndarray:
+    if s.encoder == "full":
+        return embed(texts, s.model, device=s.device)
+    return static_embed(texts, s.static_model)
+
+
+class PairScorer:
+    """Scores pairs of rows of ``texts`` (one level run's own object, never shared or cached).
+
+    The first-stage cosine (static, mapped onto the full model's scale, or the full model's) is
+    adjusted by the fact signals; a figure conflict scores 0. With ``hybrid``, pairs scored within
+    ``margin`` of the edge threshold or the guard are re-scored with the full model, whose vectors
+    are computed here, once per text, only for those pairs.
+    """
+
+    def __init__(self, texts: list[str], first: np.ndarray, figures: np.ndarray, s: SemanticSettings) -> None:
+        self.texts = texts
+        self.first = first
+        self.figures = figures
+        self.s = s
+        self.terms = [_term_sets(t) for t in texts] if s.level == "fact" else []
+        self.full: np.ndarray | None = first if s.encoder == "full" else None
+        self.have = np.full(len(texts), s.encoder == "full")
+        self.full_encoded = 0  # texts the full model encoded (hybrid), for benchmarks
+
+    def __call__(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        s = self.s
+        cos = np.einsum("ij,ij->i", self.first[i], self.first[j]).astype(np.float64)
+        if s.encoder != "full":
+            cos = to_full_scale(cos, s.static_model)
+        score = self._adjust(cos, i, j)
+        conflict = figures_conflict(self.figures[i], self.figures[j])
+        if s.encoder == "hybrid":
+            near_bar = (np.abs(score - s.threshold) < s.margin) | (np.abs(score - s.guard) < s.margin)
+            band = np.flatnonzero(near_bar & ~conflict)
+            if len(band):
+                full = self._full_vectors(np.concatenate([i[band], j[band]]))
+                cos_full = np.einsum("ij,ij->i", full[i[band]], full[j[band]]).astype(np.float64)
+                score[band] = self._adjust(cos_full, i[band], j[band])
+        # Texts that disagree on a figure are neither paraphrases nor the same fact.
+        score[conflict] = 0.0
+        return score
+
+    def _adjust(self, cos: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        if self.s.level != "fact":
+            return cos
+        return fact_scores(cos, [self.terms[k] for k in i.tolist()], [self.terms[k] for k in j.tolist()])
+
+    def _full_vectors(self, rows: np.ndarray) -> np.ndarray:
+        missing = np.unique(rows[~self.have[rows]])
+        if len(missing):
+            vecs = embed([self.texts[k] for k in missing.tolist()], self.s.model, device=self.s.device)
+            if self.full is None:
+                self.full = np.zeros((len(self.texts), vecs.shape[1]), dtype=np.float32)
+            self.full[missing] = vecs
+            self.have[missing] = True
+            self.full_encoded += len(missing)
+        assert self.full is not None
+        return self.full
 
 
 def semantic_level(
@@ -49,9 +218,7 @@ def semantic_level(
     progress: Callable[[float], None],
 ) -> Clustering:
     """Merge ``state``'s clusters whose representatives state the same thing (see the module docstring)."""
-    # Load (or fetch the cached) encoder first: a missing extra is a clear error whatever the
-    # input, and the first real pair never pays for the model load.
-    get_encoder(s.model, s.device)
+    load_encoders(s)
     n_nodes = nodes.n_nodes
     reps = np.flatnonzero(state.rep == np.arange(n_nodes))
     first = nodes.first_snippet()
@@ -59,23 +226,17 @@ def semantic_level(
     if len(eligible) < 2:
         return Clustering(state.rep, state.sim, state.match, s.level)
     rep_texts = [str(texts[first[r]]) for r in eligible]
-    vecs = embed(rep_texts, s.model, device=s.device)
+    scorer = PairScorer(rep_texts, _first_stage(rep_texts, s), figures[eligible], s)
     progress(0.75)
-    a, b, _ = cosine_pairs(vecs, s.candidate, s.exact_limit, s.seed)
+    a, b, _ = cosine_pairs(scorer.first, candidate_cosine(s), s.exact_limit, s.seed)
     pos = np.full(n_nodes, -1, dtype=np.int64)
     pos[eligible] = np.arange(len(eligible))
-    terms = [_term_sets(t) for t in rep_texts] if s.level == "fact" else []
 
     def score(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         px, py = pos[x], pos[y]
         ok = (px >= 0) & (py >= 0)
         out = np.zeros(len(x))
-        cos = np.einsum("ij,ij->i", vecs[px[ok]], vecs[py[ok]]).astype(np.float64)
-        if s.level == "fact":
-            cos = fact_scores(cos, [terms[i] for i in px[ok]], [terms[i] for i in py[ok]])
-        out[ok] = cos
-        # Texts that disagree on a figure are neither paraphrases nor the same fact.
-        out[figures_conflict(figures[x], figures[y])] = 0.0
+        out[ok] = scorer(px[ok], py[ok])
         return out
 
     ea, eb = eligible[a], eligible[b]

@@ -20,6 +20,9 @@ from __future__ import annotations
 import hashlib
 import heapq
 from functools import lru_cache
+from itertools import repeat
+from operator import mul
+from typing import Any
 
 import numpy as np
 
@@ -240,19 +243,43 @@ def term_weights(term_lists: list[list[str]]) -> tuple[list[dict[str, float]], d
     a term every unit holds still counts (a collection of one story stays one story). Terms held by
     one unit stay in the norm (a unit with many terms of its own is less similar to anything).
     """
+    df = document_frequencies(term_lists)
     n = max(len(term_lists), 1)
+    return [unit_weights(terms, df, n) for terms in term_lists], df
+
+
+def document_frequencies(term_lists: list[list[str]]) -> dict[str, int]:
+    """How many units hold each term."""
     df: dict[str, int] = {}
     for terms in term_lists:
         for t in set(terms):
             df[t] = df.get(t, 0) + 1
-    out = []
-    for terms in term_lists:
-        w: dict[str, float] = {}
-        for t in terms:
-            w[t] = w.get(t, 0.0) + float(np.log1p(n / df[t]))
-        norm = float(np.sqrt(sum(v * v for v in w.values()))) or 1.0
-        out.append({t: v / norm for t, v in w.items()})
-    return out, df
+    return df
+
+
+def unit_weights(terms: list[str], df: dict[str, int], n: int) -> dict[str, float]:
+    """One unit's TF-IDF weights (see :func:`term_weights`) given the collection's ``df`` and size ``n``."""
+    w: dict[str, float] = {}
+    for t in terms:
+        w[t] = w.get(t, 0.0) + float(np.log1p(n / df[t]))
+    norm = float(np.sqrt(sum(v * v for v in w.values()))) or 1.0
+    return {t: v / norm for t, v in w.items()}
+
+
+#: Candidate cosines are exact sums of fixed-point products (weights scaled by ``2**SCALE_BITS``):
+#: integer sums do not depend on the order of their terms, so a run that adds them per partition
+#: (the Dask plan) gets the same bits as one that adds them here. 2**-30 is far below any threshold.
+SCALE_BITS = 30
+
+
+def quantised(weights: np.ndarray) -> np.ndarray:
+    """Weights in [0, 1] as int64 fixed-point numbers (products stay below 2**62)."""
+    return np.rint(np.asarray(weights, dtype=np.float64) * float(1 << SCALE_BITS)).astype(np.int64)
+
+
+def from_fixed(total: np.ndarray) -> np.ndarray:
+    """Summed fixed-point products back to a cosine."""
+    return np.asarray(total, dtype=np.int64).astype(np.float64) / float(1 << (2 * SCALE_BITS))
 
 
 def candidate_links(
@@ -263,8 +290,8 @@ def candidate_links(
     A term held by 2..``block_cap`` units links all of them; a commoner term links each unit only
     to the ``fan`` units after it in the term's list (units are numbered by content), so the work
     stays linear while a big story's common words still connect it. The cosine sums the shared
-    terms' weight products: enumerated with the pairs for the rarer terms, looked up per pair for
-    the commoner ones.
+    terms' weight products (fixed point, :data:`SCALE_BITS`): enumerated with the pairs for the
+    rarer terms, looked up per pair for the commoner ones.
     """
     n = len(weights)
     term_id: dict[str, int] = {}
@@ -277,9 +304,9 @@ def candidate_links(
                 post_w.append(v)
     if not post_t:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-    tt, uu, ww = np.asarray(post_t), np.asarray(post_u, dtype=np.int64), np.asarray(post_w)
+    tt, uu, qq = np.asarray(post_t), np.asarray(post_u, dtype=np.int64), quantised(np.asarray(post_w))
     order = np.lexsort((uu, tt))
-    tt, uu, ww = tt[order], uu[order], ww[order]
+    tt, uu, qq = tt[order], uu[order], qq[order]
     starts = np.flatnonzero(np.r_[True, tt[1:] != tt[:-1]])
     sizes = np.diff(np.r_[starts, len(tt)])
     keys, contrib = [], []
@@ -288,7 +315,7 @@ def candidate_links(
         i, j = np.triu_indices(size, 1)
         members = first[:, None] + np.arange(size)[None, :]
         keys.append(uu[members[:, i]].reshape(-1) * n + uu[members[:, j]].reshape(-1))
-        contrib.append((ww[members[:, i]] * ww[members[:, j]]).reshape(-1))
+        contrib.append((qq[members[:, i]] * qq[members[:, j]]).reshape(-1))
     big = sizes > block_cap
     if big.any():
         pos = np.concatenate(
@@ -298,19 +325,41 @@ def candidate_links(
         for off in range(1, fan + 1):
             ok = pos + off < end
             keys.append(uu[pos[ok]] * n + uu[pos[ok] + off])
-            contrib.append(np.zeros(int(ok.sum())))  # these terms are added per pair below
-    pair, inverse = np.unique(np.concatenate(keys), return_inverse=True)
-    sim = np.bincount(inverse, weights=np.concatenate(contrib), minlength=len(pair))
+            contrib.append(np.zeros(int(ok.sum()), np.int64))  # these terms are added per pair below
+    pair, total = sum_by_key(np.concatenate(keys), np.concatenate(contrib))
     a, b = pair // n, pair % n
     if big.any():
         common = {t for t, d in df.items() if d > block_cap}
-        heavy = [{t: v for t, v in w.items() if t in common} for w in weights]
-        extra = [
-            sum(v * heavy[y].get(t, 0.0) for t, v in heavy[x].items()) if heavy[x] and heavy[y] else 0.0
-            for x, y in zip(a.tolist(), b.tolist(), strict=True)
-        ]
-        sim = sim + np.asarray(extra)
-    return a, b, sim
+        heavy = [heavy_terms(w, common) for w in weights]
+        total += np.asarray(
+            [
+                _dot(heavy[x], heavy[y]) if heavy[x] and heavy[y] else 0
+                for x, y in zip(a.tolist(), b.tolist(), strict=True)
+            ],
+            dtype=np.int64,
+        )
+    return a, b, from_fixed(total)
+
+
+def heavy_terms(weights: dict[str, float], common: set[str] | frozenset[str]) -> dict[str, int]:
+    """A unit's weights (fixed point) on the terms too common to block on."""
+    held = [t for t in weights if t in common]
+    return dict(zip(held, quantised(np.asarray([weights[t] for t in held])).tolist(), strict=True))
+
+
+def sum_by_key(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``keys`` (sorted) and the exact int64 sum of ``values`` per key."""
+    if len(keys) == 0:
+        return keys, np.zeros(0, np.int64)
+    order = np.argsort(keys, kind="stable")
+    ks = keys[order]
+    starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
+    return ks[starts], np.add.reduceat(values[order], starts)
+
+
+def _dot(x: dict[str, Any], y: dict[str, Any]) -> Any:
+    """Sparse dot product, summed in ``x``'s order (``map`` instead of a generator: same sum, faster)."""
+    return sum(map(mul, x.values(), map(y.get, x, repeat(0.0))))
 
 
 def top_k_links(
@@ -396,7 +445,7 @@ def term_average_linkage(
         adj[x] = around
         for z in sorted(around):
             small, big = (sums[z], into) if len(sums[z]) <= len(into) else (into, sums[z])
-            mean = sum(v * big.get(t, 0.0) for t, v in small.items()) / (total[x] * total[z])
+            mean = _dot(small, big) / (total[x] * total[z])
             if mean >= threshold:
                 lo, hi = min(x, z), max(x, z)
                 heapq.heappush(heap, (-mean, lo, hi, version[lo], version[hi]))

@@ -6,6 +6,8 @@ Registration only; see ``README.md`` in this folder for what it finds and its co
   the per-snippet engine :func:`toolkit_figures.extract.extract`, usable on a plain string.
 - ``figure_comparison`` (collection scope, needs the ``figures`` table): figures about the same
   counted thing within a story side by side, with conflicts (:mod:`toolkit_figures.compare`).
+  Split: ``extract`` (per snippet: topic and interval of each comparable figure) and ``combine``
+  (per story: ``combine_by="story_id"``, so Dask runs it story by story).
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from toolkit.specs import Highlight
 from toolkit_figures.analysis import (
     ComparisonParams,
     FiguresParams,
+    combine_comparison,
     compare_figures,
+    extract_comparable,
     extract_figures,
     figures_from_text,
 )
@@ -29,7 +33,9 @@ __all__ = [
     "FIGURES_DOCS",
     "ComparisonParams",
     "FiguresParams",
+    "combine_comparison",
     "compare_figures",
+    "extract_comparable",
     "extract_figures",
     "figures_from_text",
     "register_analyses",
@@ -56,6 +62,9 @@ def register_analyses(register):
         AnalysisSpec(
             name="figure_comparison",
             func=compare_figures,
+            extract=extract_comparable,
+            combine=combine_comparison,
+            combine_by="story_id",
             params=ComparisonParams,
             requires=(),
             requires_tables=("figures",),

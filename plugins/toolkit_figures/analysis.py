@@ -9,19 +9,22 @@ true (:mod:`toolkit_figures.compare` holds its pieces).
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 
 from toolkit import Context, Output
 from toolkit.tables import empty_table, iter_texts, link_spans_to_claims
-from toolkit_figures.compare import comparison_rows, figure_intervals, story_of, topics
+from toolkit_figures.compare import TOPICS_TABLE, comparable_figures, comparison_table, figure_intervals
 from toolkit_figures.context import counted_head
-from toolkit_figures.extract import extract
+from toolkit_figures.extract import extract, extractor_of, read_figures
 from toolkit_figures.params import ComparisonParams, FiguresParams
 from toolkit_figures.schema import COMPARISON_COLUMNS, FIGURES_COLUMNS
 
 __all__ = [
     "ComparisonParams",
     "FiguresParams",
+    "combine_comparison",
     "compare_figures",
+    "extract_comparable",
     "extract_figures",
     "figure_intervals",
     "figures_from_text",
@@ -36,13 +39,34 @@ def figures_from_text(text: str, params: FiguresParams | None = None) -> list[di
     return extract(text or "", params)
 
 
-def _cast(df: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
-    """``df`` with exactly ``columns``, in order and with their dtypes (missing ones all null)."""
-    out = {}
-    for c, d in columns.items():
-        col = df[c] if c in df.columns else pd.Series([None] * len(df), index=df.index)
-        out[c] = col.astype(object) if d == "object" else col.astype(d)
-    return pd.DataFrame(out, index=range(len(df)))
+#: The Arrow type each table dtype is built from (pyarrow reads a Python list in C, much faster than
+#: pandas' element-wise constructors); other dtypes are built by pandas.
+_ARROW_TYPES = {"string": pa.large_string(), "Float64": pa.float64(), "Int64": pa.int64(), "boolean": pa.bool_()}
+
+
+def _array(values: list, dtype: str) -> pd.Series:
+    """``values`` as a column of ``dtype`` (None and NaN missing), the same as ``pd.Series(values, dtype=dtype)``."""
+    arrow = _ARROW_TYPES.get(dtype)
+    if arrow is not None:
+        try:
+            return pd.Series(
+                pd.api.types.pandas_dtype(dtype).__from_arrow__(pa.array(values, type=arrow, from_pandas=True))
+            )
+        except (pa.ArrowException, TypeError, ValueError):
+            pass  # a value Arrow will not read as that type: pandas decides (and says why it cannot)
+    return pd.Series(values, dtype=object if dtype == "object" else dtype)
+
+
+def _typed(columns: dict[str, list], schema: dict[str, str], n: int) -> pd.DataFrame:
+    """A table with exactly ``schema``'s columns, in order and with their dtypes, made from plain
+    lists (one typed array per column: no record-by-record frame to infer and cast again); a
+    column missing from ``columns`` is all null."""
+    return pd.DataFrame({c: _array(columns[c] if c in columns else [None] * n, d) for c, d in schema.items()})
+
+
+#: The keys of the engine's figure dicts (``Fig.as_dict``), in order.
+_FIGURE_KEYS = ("text", "value", "low", "high", "qualifier", "unit", "counted", "truncated", "start", "end", "kind",
+                "counted_start", "counted_end")  # fmt: skip
 
 
 def extract_figures(frame: pd.DataFrame, params: FiguresParams, context: Context) -> Output:
@@ -51,55 +75,61 @@ def extract_figures(frame: pd.DataFrame, params: FiguresParams, context: Context
         return Output(tables={"figures": empty_table(FIGURES_COLUMNS)})
     progress = context.progress if context is not None and len(frame) > _PROGRESS_FROM else None
     rows: list[dict] = []
+    ids: list[str] = []
+    sids: list[str] = []
+    ex = extractor_of(params)  # once: looking it up per text would hash the parameters every time
     for sid, text in iter_texts(frame, progress):
-        for j, fig in enumerate(extract(text, params, snippet_id=sid), start=1):
-            fig["figure_id"] = f"{sid}:f{j}"
-            fig["snippet_id"] = sid
+        for j, fig in enumerate(read_figures(ex, text, params, snippet_id=sid), start=1):
+            ids.append(f"{sid}:f{j}")
+            sids.append(sid)
             rows.append(fig)
     if not rows:
         return Output(tables={"figures": empty_table(FIGURES_COLUMNS)})
-    df = pd.DataFrame.from_records(rows)
-    df["counted_head"] = [counted_head(c) for c in df["counted"].tolist()]
-    df["claim_id"] = None
-    df["speaker_canonical"] = None
+    columns = {key: [r[key] for r in rows] for key in _FIGURE_KEYS}
+    columns["figure_id"], columns["snippet_id"] = ids, sids
+    columns["counted_head"] = [counted_head(c) for c in columns["counted"]]
     claims = context.table("claims") if context is not None else None
     if claims is not None and len(claims):
-        df = _link_claims(df, claims)
-    return Output(tables={"figures": _cast(df, FIGURES_COLUMNS)})
+        _link_claims(columns, claims)
+    return Output(tables={"figures": _typed(columns, FIGURES_COLUMNS, len(rows))})
 
 
-def _link_claims(figs: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+def _link_claims(columns: dict[str, list], claims: pd.DataFrame) -> None:
     """Fill claim_id / speaker_canonical from the innermost claim whose content span holds the figure."""
     if not {"snippet_id", "claim_id", "content_start", "content_end"} <= set(claims.columns):
-        return figs
-    claim_id = link_spans_to_claims(figs[["snippet_id", "start", "end"]], claims)
-    figs = figs.copy()
-    figs["claim_id"] = claim_id.astype(object).where(claim_id.notna(), None)
+        return
+    spans = pd.DataFrame({"snippet_id": columns["snippet_id"], "start": columns["start"], "end": columns["end"]})
+    claim_id = link_spans_to_claims(spans, claims)
+    columns["claim_id"] = claim_id.astype(object).where(claim_id.notna(), None).tolist()
     if "speaker_canonical" in claims.columns:
         speaker = claims.drop_duplicates("claim_id").set_index("claim_id")["speaker_canonical"]
-        figs["speaker_canonical"] = claim_id.map(speaker)
-    return figs
+        columns["speaker_canonical"] = claim_id.map(speaker).tolist()
+
+
+def extract_comparable(frame: pd.DataFrame, params: ComparisonParams, context: Context) -> Output:
+    """The per-snippet half of ``figure_comparison`` (runs on any partition): the figures that can
+    be compared, each with its topic by meaning and the interval of values it allows."""
+    figs = context.table("figures") if context is not None else None
+    return Output(tables={TOPICS_TABLE: comparable_figures(figs, frame, params)})
+
+
+def combine_comparison(frame: pd.DataFrame, params: ComparisonParams, context: Context, extracted: Output) -> Output:
+    """The collection half of ``figure_comparison``: figures of one story and topic side by side.
+
+    Independent per story (``combine_by="story_id"``): run on any set of whole stories, it gives
+    those stories' rows. It makes no ids of its own (rows carry the figures' ids), so the rows of
+    every story are the same whichever stories run together."""
+    f = extracted.tables.get(TOPICS_TABLE)
+    if f is None or f.empty:
+        return Output(tables={"figure_comparison": empty_table(COMPARISON_COLUMNS)})
+    table = comparison_table(f, frame, params)
+    if table.empty:
+        return Output(tables={"figure_comparison": empty_table(COMPARISON_COLUMNS)})
+    return Output(tables={"figure_comparison": table[list(COMPARISON_COLUMNS)].astype(COMPARISON_COLUMNS)})
 
 
 def compare_figures(frame: pd.DataFrame, params: ComparisonParams, context: Context) -> Output:
     """The ``figure_comparison`` analysis: within each story, figures grouped by what they count
-    (by meaning: "troops" and "soldiers" together) and unit, with the figures each conflicts with."""
-    figs = context.table("figures") if context is not None else None
-    if figs is None or figs.empty:
-        return Output(tables={"figure_comparison": empty_table(COMPARISON_COLUMNS)})
-    f = figs[figs["counted_head"].notna()]
-    if not params.include_units:
-        f = f[f["unit"].isna()]
-    if f.empty:
-        return Output(tables={"figure_comparison": empty_table(COMPARISON_COLUMNS)})
-    f = f.copy()
-    f["story_id"] = story_of(frame, f["snippet_id"])
-    f["topic"] = topics(f, frame, params)
-    sizes = f.groupby(["story_id", "topic"], dropna=False)["figure_id"].transform("size")
-    f = f[sizes >= params.min_figures]
-    if f.empty:
-        return Output(tables={"figure_comparison": empty_table(COMPARISON_COLUMNS)})
-    lo, hi = figure_intervals(f, params.approx_tolerance)
-    f["_lo"], f["_hi"] = lo, hi
-    rows = comparison_rows(f, params.max_listed)
-    return Output(tables={"figure_comparison": _cast(pd.DataFrame.from_records(rows), COMPARISON_COLUMNS)})
+    (by meaning: "troops" and "soldiers" together) and unit, with the figures each conflicts with
+    (:func:`extract_comparable`, then :func:`combine_comparison`)."""
+    return combine_comparison(frame, params, context, extract_comparable(frame, params, context))

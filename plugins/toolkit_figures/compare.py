@@ -10,6 +10,7 @@ topic, "the death toll", "fatalities" and "69 people were killed" another.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -92,16 +93,6 @@ def _event(text: str, start: int, counted_end: int, table: Meanings) -> str | No
     return table.events[before.group(1).lower()] if before else None
 
 
-def story_of(frame: pd.DataFrame, figure_snippets: pd.Series) -> pd.Series:
-    """Each figure's story: the ``story_id`` snippet column (the ``stories`` analysis) when the
-    frame has one, else NA (the whole collection is one story)."""
-    if "story_id" not in frame.columns:
-        return pd.Series(pd.NA, index=figure_snippets.index, dtype="string")
-    story = frame["story_id"].astype("string")
-    story.index = snippet_ids(frame)
-    return pd.Series(story.reindex(figure_snippets.astype(str).tolist()).array, index=figure_snippets.index)
-
-
 def topics(figs: pd.DataFrame, frame: pd.DataFrame, params: ComparisonParams) -> list[str]:
     """The comparison topic of every figure: the meaning of what it counts, plus its unit."""
     table = meanings(tuple(params.extra_meanings))
@@ -115,6 +106,9 @@ def topics(figs: pd.DataFrame, frame: pd.DataFrame, params: ComparisonParams) ->
 
     rows = zip(col("counted"), col("counted_head"), col("unit"), col("snippet_id"), col("start"), col("counted_end"),
                strict=True)  # fmt: skip
+    # the meaning of a counted phrase depends on the phrase alone: read once per distinct phrase in
+    # this call (local to the call; few phrases recur across any news, "people", "percent")
+    known: dict[tuple[str, str], str | None] = {}
     for (
         counted,
         head,
@@ -123,7 +117,11 @@ def topics(figs: pd.DataFrame, frame: pd.DataFrame, params: ComparisonParams) ->
         start,
         counted_end,
     ) in rows:
-        name = meaning(counted if isinstance(counted, str) else "", head, table)
+        phrase = (counted if isinstance(counted, str) else "", head)
+        if phrase in known:
+            name = known[phrase]
+        else:
+            name = known[phrase] = meaning(phrase[0], head, table)
         if name is None and head in table.generic:
             text = texts.get(str(sid))
             if isinstance(text, str) and not pd.isna(counted_end) and not pd.isna(start):
@@ -169,46 +167,148 @@ def figure_intervals(figures: pd.DataFrame, tolerance: float = 0.1) -> tuple[np.
     return low.astype("float64"), high.astype("float64")
 
 
-def comparison_rows(f: pd.DataFrame, max_listed: int) -> list[dict]:
-    """One row per figure of ``f`` (with ``story_id``, ``topic``, ``_lo``, ``_hi``): its topic's
-    size and range, and the figures of the same story and topic whose intervals are disjoint from
-    its own, nearest first."""
-    out_rows: list[dict] = []
-    key = f["story_id"].astype(object).where(f["story_id"].notna(), "\0" + f["snippet_id"].astype(str))
-    if "story_id" in f and f["story_id"].isna().all():
-        key = pd.Series("", index=f.index)  # no stories: the whole collection is one story
-    for (_, topic), g in f.assign(_story=key.to_numpy()).groupby(["_story", "topic"], sort=True):
-        out_rows += _topic_rows(topic, g, max_listed)
-    return out_rows
+#: The per-snippet half's table (``extract`` of ``figure_comparison``): each comparable figure with
+#: what the comparison needs of it, its topic and the interval of values it allows.
+TOPICS_TABLE = "figure_topics"
+TOPICS_COLUMNS: dict[str, str] = {
+    "figure_id": "string",
+    "snippet_id": "string",
+    "text": "string",
+    "value": "Float64",
+    "low": "Float64",
+    "high": "Float64",
+    "qualifier": "string",
+    "unit": "string",
+    "counted": "string",
+    "speaker_canonical": "string",
+    "topic": "string",
+    "lo": "float64",
+    "hi": "float64",
+}
+
+#: The figure columns a comparison row repeats.
+_ROW_COLUMNS = ("figure_id", "snippet_id", "text", "value", "low", "high", "qualifier", "unit", "counted",
+                "speaker_canonical")  # fmt: skip
 
 
-def _topic_rows(topic: str, g: pd.DataFrame, k: int) -> list[dict]:
-    lo = g["_lo"].to_numpy()
-    hi = g["_hi"].to_numpy()
-    ids = g["figure_id"].astype(str).to_numpy()
-    # Figure j is disjoint from figure i when it starts above i's top or ends below i's bottom.
-    # Sorted bounds find both sets with binary search: O(k log k), never a k x k matrix.
-    by_lo = np.argsort(lo, kind="stable")
-    by_hi = np.argsort(hi, kind="stable")
-    above_from = np.searchsorted(lo[by_lo], hi, side="right")
-    below_to = np.searchsorted(hi[by_hi], lo, side="left")
-    stated = pd.concat([g["value"], g["low"], g["high"]]).dropna().astype(float)
-    t_lo = float(stated.min()) if len(stated) else np.nan
-    t_hi = float(stated.max()) if len(stated) else np.nan
-    speakers = g["speaker_canonical"].dropna().nunique()
-    n_snip = g["snippet_id"].nunique()
-    rows = []
-    for i, rec in enumerate(g.to_dict("records")):
-        # the nearest disjoint figures first: those ending just below, those starting just above
-        below = by_hi[max(0, below_to[i] - k) : below_to[i]][::-1]
-        above = by_lo[above_from[i] : above_from[i] + k]
-        n_conflicts = int(below_to[i] + (len(lo) - above_from[i]))
-        rows.append({
-            "story_id": rec["story_id"], "topic": topic, "figure_id": rec["figure_id"],
-            "snippet_id": rec["snippet_id"], "text": rec["text"], "value": rec["value"], "low": rec["low"],
-            "high": rec["high"], "qualifier": rec["qualifier"], "unit": rec["unit"], "counted": rec["counted"],
-            "speaker_canonical": rec["speaker_canonical"], "n_figures": len(g), "n_snippets": n_snip,
-            "n_speakers": speakers, "topic_low": t_lo, "topic_high": t_hi, "conflict": n_conflicts > 0,
-            "conflicts_with": [ids[j] for j in (*below, *above)][:k], "n_conflicts": n_conflicts,
-        })  # fmt: skip
-    return rows
+def _missing(x: object) -> bool:
+    """Whether a cell read with ``tolist()`` is missing (None, ``pd.NA`` or NaN)."""
+    return x is None or x is pd.NA or (isinstance(x, float) and x != x)
+
+
+def comparable_figures(figs: pd.DataFrame | None, frame: pd.DataFrame, params: ComparisonParams) -> pd.DataFrame:
+    """The per-snippet half: the figures that can be compared (they count something; with a unit
+    only when ``include_units``), each with its topic and interval (:data:`TOPICS_COLUMNS`).
+
+    Reads only each figure's own snippet (its text, for an event word), so it runs on any
+    partition of the snippets with that partition's figures."""
+    if figs is None or figs.empty or "counted_head" not in figs.columns:
+        return pd.DataFrame({c: pd.Series([], dtype=d) for c, d in TOPICS_COLUMNS.items()})
+    f = figs[figs["counted_head"].notna()]
+    if not params.include_units and "unit" in f.columns:
+        f = f[f["unit"].isna()]
+    lo, hi = figure_intervals(f, params.approx_tolerance)
+    out = {c: f[c].tolist() if c in f.columns else [None] * len(f) for c in _ROW_COLUMNS}
+    out["topic"] = topics(f, frame, params)
+    data = {c: pd.Series(out[c], dtype=d) for c, d in TOPICS_COLUMNS.items() if c in out}
+    return pd.DataFrame({**data, "lo": pd.Series(lo, dtype="float64"), "hi": pd.Series(hi, dtype="float64")})
+
+
+def story_keys(frame: pd.DataFrame, figure_snippets: list[str]) -> tuple[list, list[str]]:
+    """Each figure's story (the ``story_id`` the table shows) and the key it is compared under.
+
+    Figures are compared within their story (the ``story_id`` snippet column, made by the
+    ``stories`` analysis). Snippets with no story are one story together, apart from every other:
+    the whole collection when there is no ``story_id`` column at all. So the comparison of one
+    story never depends on another, and it can run story by story (``combine_by="story_id"``,
+    which groups the snippets with no story together too) with the same result."""
+    n = len(figure_snippets)
+    if "story_id" not in frame.columns:
+        return [pd.NA] * n, [_NO_STORY] * n
+    story = dict(zip(snippet_ids(frame), frame["story_id"].astype("string").tolist(), strict=True))
+    stories = [story.get(sid, pd.NA) for sid in figure_snippets]
+    return stories, [_NO_STORY if _missing(s) else s for s in stories]
+
+
+#: The comparison key of the figures whose snippet has no story (no story id is this string).
+_NO_STORY = "\0"
+
+
+def comparison_table(f: pd.DataFrame, frame: pd.DataFrame, params: ComparisonParams) -> pd.DataFrame:
+    """The collection half: the ``figure_comparison`` rows (an empty frame when no group has
+    ``min_figures``) for the comparable figures ``f`` (:func:`comparable_figures`' table).
+
+    Figures are grouped by story and topic (a group needs ``min_figures``); groups come in sorted
+    (story, topic) order, figures in ``f``'s. The groups are found in one pass over plain lists;
+    the figures' own columns are taken in that order in one typed ``take``; the per-topic counts and
+    bounds are computed over all groups at once. Only the conflict lists are made per figure."""
+    stories, keys = story_keys(frame, [str(s) for s in f["snippet_id"].tolist()])
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, key in enumerate(zip(keys, f["topic"].tolist(), strict=True)):
+        groups.setdefault(key, []).append(i)
+    order: list[int] = []
+    sizes: list[int] = []
+    names: list[str] = []
+    for key in sorted(groups):
+        members = groups[key]
+        if len(members) >= params.min_figures:
+            order += members
+            sizes.append(len(members))
+            names.append(key[1])
+    if not order:
+        return pd.DataFrame()
+    rows = f.take(order).reset_index(drop=True)
+    size = np.asarray(sizes, dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(size)[:-1]]).astype(np.int64)
+    group = np.repeat(np.arange(len(size)), size)
+    n_conflicts, conflicts_with = _conflicts(rows, starts, size, params.max_listed)
+    stated = np.column_stack(
+        [rows[c].astype("Float64").to_numpy(dtype="float64", na_value=np.nan) for c in ("value", "low", "high")]
+    )
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a row or group stating no number at all: NaN
+        row_low, row_high = np.nanmin(stated, axis=1), np.nanmax(stated, axis=1)
+    out = {
+        "story_id": pd.array(stories, dtype="string").take(order),
+        "topic": pd.array(np.repeat(np.asarray(names, dtype=object), size), dtype="string"),
+        **{c: rows[c].array for c in _ROW_COLUMNS},
+        "n_figures": pd.array(np.repeat(size, size), dtype="Int64"),
+        "n_snippets": pd.array(_distinct_per_group(rows["snippet_id"], group, size), dtype="Int64"),
+        "n_speakers": pd.array(_distinct_per_group(rows["speaker_canonical"], group, size), dtype="Int64"),
+        "topic_low": pd.array(np.repeat(np.fmin.reduceat(row_low, starts), size), dtype="Float64"),
+        "topic_high": pd.array(np.repeat(np.fmax.reduceat(row_high, starts), size), dtype="Float64"),
+        "conflict": pd.array(n_conflicts > 0, dtype="boolean"),
+        "conflicts_with": conflicts_with,
+        "n_conflicts": pd.array(n_conflicts, dtype="Int64"),
+    }
+    return pd.DataFrame(out)
+
+
+def _distinct_per_group(values: pd.Series, group: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """Per row: how many distinct non-missing ``values`` its group (``group``, sizes ``size``) holds."""
+    codes, _ = pd.factorize(values, use_na_sentinel=True)
+    seen = np.unique(np.stack([group, codes])[:, codes >= 0], axis=1)
+    return np.repeat(np.bincount(seen[0], minlength=len(size)), size)
+
+
+def _conflicts(rows: pd.DataFrame, starts: np.ndarray, size: np.ndarray, k: int) -> tuple[np.ndarray, list]:
+    """Per figure: how many figures of its group its interval is disjoint from, and the ids of the
+    nearest ``k`` of them (those ending just below, then those starting just above)."""
+    lo_all, hi_all = rows["lo"].to_numpy(dtype="float64"), rows["hi"].to_numpy(dtype="float64")
+    ids_all = [str(x) for x in rows["figure_id"].tolist()]
+    counts = np.zeros(len(rows), dtype=np.int64)
+    lists: list[list[str]] = []
+    for start, n in zip(starts.tolist(), size.tolist(), strict=True):
+        lo, hi, ids = lo_all[start : start + n], hi_all[start : start + n], ids_all[start : start + n]
+        # Figure j is disjoint from figure i when it starts above i's top or ends below i's bottom.
+        # Sorted bounds find both sets with binary search: O(n log n), never an n x n matrix.
+        by_lo = np.argsort(lo, kind="stable")
+        by_hi = np.argsort(hi, kind="stable")
+        above_from = np.searchsorted(lo[by_lo], hi, side="right")
+        below_to = np.searchsorted(hi[by_hi], lo, side="left")
+        counts[start : start + n] = below_to + (n - above_from)
+        by_lo_ids = [ids[j] for j in by_lo.tolist()]
+        by_hi_ids = [ids[j] for j in by_hi.tolist()]
+        for b, a in zip(below_to.tolist(), above_from.tolist(), strict=True):
+            lists.append((by_hi_ids[max(0, b - k) : b][::-1] + by_lo_ids[a : a + k])[:k])
+    return counts, lists

@@ -1232,7 +1232,19 @@ def extract(text: str, params: FiguresParams | None = None, *, snippet_id: str |
     """
     if not text:
         return []
-    ex = _default_extractor() if params is None or params is _DEFAULTS else extractor_for(params)
+    return read_figures(extractor_of(params), text, params, snippet_id=snippet_id, stacklevel=3)
+
+
+def extractor_of(params: FiguresParams | None) -> Extractor:
+    """The shared extractor for ``params`` (None: the defaults). A loop over many texts takes it
+    once: looking it up hashes the parameters."""
+    return _default_extractor() if params is None or params is _DEFAULTS else extractor_for(params)
+
+
+def read_figures(
+    ex: Extractor, text: str, params: FiguresParams | None, *, snippet_id: str | None = None, stacklevel: int = 2
+) -> list[dict]:
+    """:func:`extract` with the extractor already at hand (``ex = extractor_of(params)``)."""
     figs, skipped = ex.read(text)
     if skipped:
         name = f"snippet {snippet_id!r}" if snippet_id is not None else f"text {text[:40]!r}"
@@ -1240,7 +1252,7 @@ def extract(text: str, params: FiguresParams | None = None, *, snippet_id: str |
             f"figures: {name}: read its first {ex.max_candidates} number candidates and skipped {skipped} more "
             f"(max_candidates={ex.max_candidates}; 0 reads them all)",
             FiguresWarning,
-            stacklevel=2,
+            stacklevel=stacklevel,
         )
     if params is not None and params.kinds:
         figs = [f for f in figs if f["kind"] in params.kinds]

@@ -44,6 +44,7 @@ def register_analyses(register):
             columns={},
             tables={"timeline": TIMELINE_COLUMNS, "events": EVENTS_COLUMNS},
             scope="collection",
+            combine_by="story_id",  # events are per story: on Dask, combine_events runs per story group
             highlights=(Highlight("timeline", "start", "end", "date", color="#fbefff", tooltip=date_tooltip),),
             description="Date and time expressions normalised against each snippet's publication date "
             "(TIMEX3 values, intervals), ordered into events per story with their sources and speakers.",

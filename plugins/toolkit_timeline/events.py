@@ -27,12 +27,30 @@ def _lists(codes: np.ndarray, values: pd.Series, ngroups: int) -> list[list]:
     return [part.tolist() for part in np.split(kept, np.cumsum(counts)[:-1])]
 
 
-def _snippet_column(frame: pd.DataFrame, snippet_ids: pd.Series, col: str, dtype: str) -> pd.Series:
-    """``frame[col]`` for each of ``snippet_ids`` (NA when the frame has no such column)."""
+def _snippet_rows(frame: pd.DataFrame, snippet_ids: pd.Series) -> np.ndarray:
+    """The row of ``frame`` holding each of ``snippet_ids`` (-1 for an id not in it)."""
+    index = frame.index if frame.index.dtype == "string" else frame.index.astype(str)
+    return index.get_indexer(snippet_ids.to_numpy())
+
+
+def _snippet_column(frame: pd.DataFrame, rows: np.ndarray, col: str, dtype: str) -> pd.Series:
+    """``frame[col]`` at ``rows`` (NA for -1, and everywhere when the frame has no such column)."""
     if col not in frame.columns:
-        return pd.Series(pd.NA, index=snippet_ids.index, dtype=dtype)
-    by_id = pd.Series(frame[col].to_numpy(), index=frame.index.astype(str))
-    return by_id.reindex(snippet_ids.to_numpy()).set_axis(snippet_ids.index).astype(dtype)
+        return pd.Series(pd.NA, index=range(len(rows)), dtype=dtype)
+    return pd.Series(frame[col].array.take(rows, allow_fill=True)).astype(dtype)
+
+
+def _published(frame: pd.DataFrame, rows: np.ndarray) -> pd.Series:
+    """Each row's ``published_at`` as a UTC timestamp (NaT when missing or not a date)."""
+    if "published_at" not in frame.columns:
+        return pd.Series(pd.NaT, index=range(len(rows)), dtype="datetime64[ns, UTC]")
+    col = frame["published_at"]
+    if isinstance(col.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(col.dtype):
+        return pd.to_datetime(pd.Series(col.array.take(rows, allow_fill=True)), utc=True)
+    values = np.full(len(rows), None, dtype=object)
+    found = rows >= 0
+    values[found] = col.to_numpy(dtype=object)[rows[found]]
+    return pd.to_datetime(pd.Series(values, dtype=object), utc=True, errors="coerce")
 
 
 def _dated_mentions(timeline: pd.DataFrame, frame: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -40,13 +58,13 @@ def _dated_mentions(timeline: pd.DataFrame, frame: pd.DataFrame, by: str) -> pd.
     keep = timeline["date_start"].notna() & ~timeline["kind"].isin(NOT_EVENTS)
     cols = ["mention_id", "snippet_id", "value", "granularity", "date_start", "date_end", "event", "label",
             "speaker_canonical"]  # fmt: skip
-    t = timeline.loc[keep, cols].copy()
-    sid = t["snippet_id"].astype(str)
-    t["source"] = _snippet_column(frame, sid, "source", "string")
-    t["cluster_id"] = _snippet_column(frame, sid, "cluster_id", "string")
-    t["story_id"] = _snippet_column(frame, sid, "story_id", "string") if by == "story" else pd.NA
+    t = timeline.loc[keep, cols].reset_index(drop=True)
+    rows = _snippet_rows(frame, t["snippet_id"].astype(str))
+    t["source"] = _snippet_column(frame, rows, "source", "string")
+    t["cluster_id"] = _snippet_column(frame, rows, "cluster_id", "string")
+    t["story_id"] = _snippet_column(frame, rows, "story_id", "string") if by == "story" else pd.NA
     t["story_id"] = t["story_id"].astype("string")
-    t["published_at"] = pd.to_datetime(_snippet_column(frame, sid, "published_at", "object"), utc=True, errors="coerce")
+    t["published_at"] = _published(frame, rows)
     t["order"] = np.arange(len(t))
     t["key"] = t["value"].fillna("").astype(str)
     group = t["story_id"] if by == "story" else t["cluster_id"] if by == "cluster" else None

@@ -19,11 +19,13 @@ Resolution rules (all documented in the plugin's README):
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
 import pandas as pd
 
+from toolkit_timeline.candidates import candidates
 from toolkit_timeline.context import Sentences, clause, directed, tense
 from toolkit_timeline.grammar import Grammar, grammar
 from toolkit_timeline.handlers import HANDLERS, Scan
@@ -45,6 +47,19 @@ class Extractor:
     def extract(self, text: str, ref: date | None, events: bool = True) -> list[Mention]:
         """The expressions of ``text`` resolved against ``ref`` (with their clause when ``events``)."""
         return Scan(self.g, self.o, text).run(text, ref, events)
+
+    def extract_many(
+        self, texts: Sequence[str], refs: Sequence[date | None], events: bool = True
+    ) -> Iterator[tuple[int, list[Mention]]]:
+        """``(i, mentions)`` for each ``texts[i]`` that has expressions (resolved against ``refs[i]``),
+        in order: what :meth:`extract` gives text by text, with the trigger scanned over many texts
+        per call and no per-text work for texts it finds nothing in."""
+        g, o = self.g, self.o
+        for i, starts in candidates(g.trigger, texts):
+            text = texts[i]
+            found = Scan(g, o, text).run(text, refs[i], events, starts)
+            if found:
+                yield i, found
 
 
 def as_reference(value: Any) -> date | None:

@@ -126,15 +126,20 @@ class Scan:
         day late ("the curfew was extended to Sunday" published on Monday is yesterday)."""
         return directed(text, start) and tense(text, start, end, self.g, self._sentences) == "past"
 
-    def run(self, text: str, ref: date | None, events: bool = True) -> list[Mention]:
-        """The expressions of ``text`` resolved against ``ref`` (with their clause when ``events``)."""
+    def run(self, text: str, ref: date | None, events: bool = True, starts: list[int] | None = None) -> list[Mention]:
+        """The expressions of ``text`` resolved against ``ref`` (with their clause when ``events``).
+
+        ``starts``: where expressions may start, when the caller found them already (for many texts
+        at once, :func:`toolkit_timeline.candidates.candidates`); by default the trigger finds them.
+        """
         g = self.g
         out = self._out
         last = 0
         dispatch = g.dispatch
-        starts = [t.start() + 1 for t in g.trigger.finditer(text)]
-        if g.trigger_at_start.match(text):
-            starts.insert(0, 0)
+        if starts is None:
+            starts = [t.start() + 1 for t in g.trigger.finditer(text)]
+            if g.trigger_at_start.match(text):
+                starts.insert(0, 0)
         for pos in starts:
             if pos < last:
                 continue

@@ -92,9 +92,38 @@ def test_event_ids_are_derived_from_the_story():
         assert event_id == (value if pd.isna(story) else f"{value}@{story}")
 
 
-def test_the_spec_combines_events_per_story():
+def test_the_spec_combines_events_per_story_unless_events_merge_dates_across_stories():
     spec = toolkit.default_registry().analysis("timeline")
-    assert spec.combine_by == "story_id" and spec.is_split
+    assert spec.is_split
+    assert spec.combine_column(TimelineParams(events_by="story")) == "story_id"
+    assert spec.combine_column(TimelineParams(events_by="cluster")) == "story_id"
+    assert spec.combine_column(TimelineParams(events_by="date")) is None
+
+
+def test_run_dask_with_events_by_date_gathers_and_merges_dates_across_stories():
+    pytest.importorskip("dask.dataframe")
+    import dask
+    import dask.dataframe as dd
+
+    from toolkit.dask_plan import collections_config
+    from toolkit.distributed import run_dask
+
+    frame = story_frame([STORIES[(i * 5) % 4] for i in range(24)])
+    config = {"timeline": {"reference_date": "2024-12-27", "events_by": "date"}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = toolkit.run(frame, ["timeline"], config=config).tables["events"]
+        with collections_config():
+            parts = [frame.iloc[:9], frame.iloc[9:]]
+            ddf = dd.from_delayed([dask.delayed(p) for p in parts], meta=frame.iloc[:0], verify_meta=False)
+        with dask.config.set(scheduler="sync"):
+            lazy = run_dask(ddf, ["timeline"], config=config)
+            got = lazy.compute().tables["events"]
+    assert lazy.gathered == ["timeline"]
+    assert expected["value"].is_unique  # one event per date, whatever the story
+    have = got[expected.columns].sort_values("event_id").reset_index(drop=True)
+    want = expected.sort_values("event_id").reset_index(drop=True)
+    pd.testing.assert_frame_equal(have, want, check_dtype=False)
 
 
 def test_run_dask_gives_the_events_of_the_pandas_run():

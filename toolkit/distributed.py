@@ -189,8 +189,8 @@ def _run(graph: _Graph, step: Step, order: list[Step], state: _State) -> _State:
         frames, tables = _row_step(delayed, step, state)
     elif spec.combine_dask is not None:
         frames, tables = _plan_step(graph, step, _reads(step, order), state)
-    elif spec.combine_by is not None and spec.combine_by in state.meta.columns:
-        frames, tables = _grouped_step(delayed, step, _reads(step, order), state)
+    elif (key := spec.combine_column(step.params)) is not None and key in state.meta.columns:
+        frames, tables = _grouped_step(delayed, step, _reads(step, order), state, key)
     else:
         state.gathered.append(spec.name)  # neither, or combine_by's column absent (no stories): one task
         frames, tables = _gathered_step(delayed, step, state)
@@ -374,10 +374,10 @@ def _gathered_step(delayed: Any, step: Step, state: _State) -> Parts:
     return _send_back(delayed, step, [delayed(_cut_output, "send", state.n)(out, state.n)], state)
 
 
-def _grouped_step(delayed: Any, step: Step, reads: set[str], state: _State) -> Parts:
-    """``combine_by``: rows brought together by the key's value, the pandas combine per group partition."""
+def _grouped_step(delayed: Any, step: Step, reads: set[str], state: _State, key: str) -> Parts:
+    """``combine_by``: rows brought together by the ``key`` column's value, the pandas combine per group
+    partition."""
     n = state.n
-    key = step.spec.combine_by
     bundles = []
     for frame, ranks, tables in zip(state.frames, state.ranks, state.tables, strict=True):
         read = {name: t for name, t in tables.items() if name in reads}

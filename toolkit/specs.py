@@ -120,7 +120,9 @@ class AnalysisSpec:
         tables of each value are brought together by a shuffle and ``combine`` (or ``func``, when the
         analysis is not split) runs per group of values, never over the whole collection. Missing
         values of the column form one group of their own. Ids the analysis makes must be deterministic
-        and unique across groups (derive them from the key). Ignored by ``toolkit.run``.
+        and unique across groups (derive them from the key). Ignored by ``toolkit.run``. When only
+        some parameter values make the analysis independent per value, give a module-level function
+        ``combine_by(params) -> str | None`` instead: ``None`` for a run means the gathered collection.
     :param combine_dask: for a ``collection`` analysis: its own distributed plan,
         ``combine_dask(step: toolkit.dask_plan.DaskStep) -> toolkit.dask_plan.DaskOutput``, which
         ``run_dask`` calls instead of gathering the collection (see :mod:`toolkit.dask_plan`). A
@@ -141,7 +143,7 @@ class AnalysisSpec:
     extract: AnalysisFunc | None = None
     combine: CombineFunc | None = None
     highlights: tuple[Highlight, ...] = ()
-    combine_by: str | None = None
+    combine_by: str | Callable[[Any], str | None] | None = None
     combine_dask: Callable[[Any], Any] | None = None
     default: bool | None = None  # the old name of run_by_default, accepted for one release
 
@@ -176,6 +178,16 @@ class AnalysisSpec:
         self._validate_dtypes()
         self._validate_distributed()
 
+    def combine_column(self, params: Any) -> str | None:
+        """The snippet column this run's collection half is independent per value of (``combine_by``
+        resolved for ``params``), or ``None``."""
+        if callable(self.combine_by):
+            column = self.combine_by(params)
+            if column is not None and (not isinstance(column, str) or not column):
+                raise SpecError(f"analysis {self.name!r}: combine_by(params) gave {column!r}, not a column name")
+            return column
+        return self.combine_by
+
     def _validate_distributed(self) -> None:
         """``combine_by`` / ``combine_dask``: only on collection analyses, one of them, a picklable plan."""
         if self.combine_by is None and self.combine_dask is None:
@@ -184,8 +196,12 @@ class AnalysisSpec:
             raise SpecError(f"analysis {self.name!r}: combine_by and combine_dask are for scope='collection' analyses")
         if self.combine_by is not None and self.combine_dask is not None:
             raise SpecError(f"analysis {self.name!r}: give combine_by or combine_dask, not both")
-        if self.combine_by is not None and (not isinstance(self.combine_by, str) or not self.combine_by):
-            raise SpecError(f"analysis {self.name!r}: combine_by must name a snippet column, not {self.combine_by!r}")
+        bad_column = not isinstance(self.combine_by, str) or not self.combine_by
+        if self.combine_by is not None and not callable(self.combine_by) and bad_column:
+            raise SpecError(
+                f"analysis {self.name!r}: combine_by must name a snippet column (or be a function of the "
+                f"params naming one), not {self.combine_by!r}"
+            )
         if self.combine_dask is not None:
             if not callable(self.combine_dask):
                 raise SpecError(f"analysis {self.name!r}: combine_dask is not callable")

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from toolkit import AnalysisSpec, hookimpl
 from toolkit.specs import Highlight
-from toolkit_timeline.analysis import TimelineParams, combine_events, extract_mentions, extract_timeline
+from toolkit_timeline.analysis import (
+    TimelineParams,
+    combine_events,
+    events_group_column,
+    extract_mentions,
+    extract_timeline,
+)
 from toolkit_timeline.extract import extract
 from toolkit_timeline.schema import EVENTS_COLUMNS, EVENTS_DOCS, TIMELINE_COLUMNS, TIMELINE_DOCS
 from toolkit_timeline.views import date_tooltip, register_views  # the notebook view (hook found on this module)
@@ -44,7 +50,7 @@ def register_analyses(register):
             columns={},
             tables={"timeline": TIMELINE_COLUMNS, "events": EVENTS_COLUMNS},
             scope="collection",
-            combine_by="story_id",  # events are per story: on Dask, combine_events runs per story group
+            combine_by=events_group_column,  # per story (on Dask, one story group at a time) unless events_by="date"
             highlights=(Highlight("timeline", "start", "end", "date", color="#fbefff", tooltip=date_tooltip),),
             description="Date and time expressions normalised against each snippet's publication date "
             "(TIMEX3 values, intervals), ordered into events per story with their sources and speakers.",

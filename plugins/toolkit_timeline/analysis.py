@@ -50,8 +50,8 @@ class TimelineParams:
         analysis; without it the collection is one story); ``date``: one per date across the whole
         collection (unrelated stories that share a date merge); ``cluster``: one per date and dedup
         cluster (``cluster_id``; the ``story`` of earlier releases). The collection half is per story
-        (``combine_by="story_id"`` on Dask); ``date`` merges across stories, so use it with
-        ``toolkit.run``: a Dask run with ``stories`` merges dates within each story only.
+        (``combine_by="story_id"`` on Dask); ``date`` merges across stories, so a Dask run with it
+        builds the events on the gathered collection (one task).
     :param extra_lexicon: entries merged into the shipped ``data/lexicon.json`` (e.g.
         ``{"holidays_fixed": {"nakba day": "05-15"}, "count_nouns": ["sheep"]}``).
     """
@@ -185,6 +185,12 @@ def extract_mentions(frame: pd.DataFrame, params: TimelineParams, context: Conte
     data["speaker_canonical"] = speakers
     timeline = pd.DataFrame(data)[list(TIMELINE_COLUMNS)].astype(TIMELINE_COLUMNS)
     return Output(tables={"timeline": timeline})
+
+
+def events_group_column(params: TimelineParams) -> str | None:
+    """The column ``combine_events`` is independent per value of (the spec's ``combine_by``): stories,
+    unless ``events_by="date"`` merges dates across stories, which needs the whole collection."""
+    return None if params.events_by == "date" else "story_id"
 
 
 def combine_events(frame: pd.DataFrame, params: TimelineParams, context: Context, extracted: Output) -> Output:

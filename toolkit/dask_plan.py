@@ -98,6 +98,15 @@ def shuffle_by(ddf: Any, column: str, npartitions: int | None = None) -> Any:
     return ddf.shuffle(on=column, npartitions=npartitions or ddf.npartitions, shuffle_method=SHUFFLE_METHOD)
 
 
+def staged(ddf: Any) -> Any:
+    """``ddf`` as a fresh collection over its partitions' tasks: the stages of a long plan are planned
+    (optimised) one at a time instead of as one ever deeper expression, whose optimisation grows
+    far faster than the plan (tens of seconds for a few partitions)."""
+    import dask.dataframe as dd
+
+    return dd.from_delayed(ddf.to_delayed(), meta=ddf._meta, verify_meta=False)
+
+
 def gather_small(ddf: Any) -> Any:
     """``ddf`` as one partition (one task): for small tables only (edges, distinct names)."""
     return ddf.repartition(npartitions=1)

@@ -41,12 +41,13 @@ from toolkit.dask_plan import (
     gather_small,
     shuffle_by,
     stable_hash,
+    staged,
 )
 from toolkit.tables import empty_table
 from toolkit_dedup import extract as ex
 from toolkit_dedup import minhash
 from toolkit_dedup.analysis import DedupParams, dedup_combine
-from toolkit_dedup.graph import components
+from toolkit_dedup.graph import value_components
 from toolkit_dedup.grouping import prefix_edges
 from toolkit_dedup.normalize import word_counts
 from toolkit_dedup.numbers import number_masks
@@ -248,11 +249,8 @@ def edge_components(edges: pd.DataFrame) -> pd.DataFrame:
     smallest node hash of its component."""
     if len(edges) == 0:
         return LABELS.copy()
-    ends = np.concatenate([edges["a"].to_numpy(np.uint64), edges["b"].to_numpy(np.uint64)])
-    uniq, inverse = np.unique(ends, return_inverse=True)  # sorted: index order is hash order
-    m = len(edges)
-    labels = components(len(uniq), inverse[:m], inverse[m:])
-    return pd.DataFrame({NODE: uniq, LABEL: uniq[labels]})
+    nodes, labels = value_components(edges["a"].to_numpy(np.uint64), edges["b"].to_numpy(np.uint64))
+    return pd.DataFrame({NODE: nodes, LABEL: labels})
 
 
 def _with_label(part: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
@@ -376,15 +374,6 @@ def stories_plan(step: DaskStep) -> DaskOutput:
     components_ = staged(kept.map_partitions(_link_components, meta=_COMPONENT_META))
     roots = staged(_linkage(weights, kept, components_, params.lexical_threshold, n))
     return _story_output(staged(members), roots, n)
-
-
-def staged(ddf: Any) -> Any:
-    """``ddf`` as a fresh collection over its partitions' tasks: the stages of a long plan are planned
-    (optimised) one at a time instead of as one ever deeper expression, whose optimisation grows
-    far faster than the plan (tens of seconds for a few partitions)."""
-    import dask.dataframe as dd
-
-    return dd.from_delayed(ddf.to_delayed(), meta=ddf._meta, verify_meta=False)
 
 
 def _story_rows(frame: pd.DataFrame, extracted: pd.DataFrame) -> pd.DataFrame:
@@ -592,11 +581,8 @@ def _link_components(links: pd.DataFrame) -> pd.DataFrame:
     links = links.drop_duplicates(["a", "b"])
     if len(links) == 0:
         return _COMPONENT_META.copy()
-    ends = np.concatenate([links["a"].to_numpy(dtype=object), links["b"].to_numpy(dtype=object)])
-    uniq, inverse = np.unique(ends, return_inverse=True)
-    m = len(links)
-    labels = components(len(uniq), inverse[:m], inverse[m:])
-    return pd.DataFrame({"unit": uniq, "component": uniq[labels]})
+    units, labels = value_components(links["a"].to_numpy(dtype=object), links["b"].to_numpy(dtype=object))
+    return pd.DataFrame({"unit": units, "component": labels})
 
 
 def _linkage(weights: Any, kept: Any, comps: Any, threshold: float, n: int) -> Any:

@@ -7,6 +7,14 @@ from collections.abc import Callable
 import numpy as np
 
 
+def value_components(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Components of edges ``a[i]``–``b[i]`` between nodes named by any sortable values (hashes, ids):
+    the distinct nodes in sorted order, and each one's label, the smallest node of its component."""
+    nodes, inverse = np.unique(np.concatenate([a, b]), return_inverse=True)
+    labels = components(len(nodes), inverse[: len(a)], inverse[len(a) :])
+    return nodes, nodes[labels]
+
+
 def components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Label of every node 0..n-1: the smallest node index of its connected component.
 

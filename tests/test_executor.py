@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import toolkit
 from toolkit import AnalysisError, AnalysisSpec, ConfigError, Output
 from toolkit.executor import WorkerPool, concat_outputs, is_member, tables_for_chunks
-from toolkit.testing import news_frame
+from toolkit.testing import news_frame, pipeline_for
 
 # -- membership ---------------------------------------------------------------------------------
 
@@ -84,19 +84,6 @@ def installed() -> list[str]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return sorted(toolkit.default_registry().analyses)
-
-
-def pipeline_for(name: str) -> list[str]:
-    """The analysis and the providers of the tables it requires (transitively)."""
-    registry = toolkit.default_registry()
-    names, todo = [name], [name]
-    while todo:
-        for table in registry.analysis(todo.pop()).requires_tables:
-            provider = registry.providers(table, table=True)[0]
-            if provider not in names:
-                names.append(provider)
-                todo.append(provider)
-    return names
 
 
 def assert_same_result(a: toolkit.Result, b: toolkit.Result) -> None:

@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 import toolkit
-from toolkit.testing import news_frame
+from toolkit.testing import news_frame, pipeline_for
 
 THREADS = 8
 ROUNDS = 3
@@ -33,19 +33,6 @@ def default_analyses() -> list[str]:
         warnings.simplefilter("ignore")
         registry = toolkit.default_registry()
     return sorted(name for name, spec in registry.analyses.items() if spec.run_by_default)
-
-
-def pipeline_for(name: str) -> list[str]:
-    """The analysis and (transitively) the analyses providing the tables it requires."""
-    registry = toolkit.default_registry()
-    names, todo = [name], [name]
-    while todo:
-        for table in registry.analysis(todo.pop()).requires_tables:
-            provider = registry.providers(table, table=True)[0]
-            if provider not in names:
-                names.append(provider)
-                todo.append(provider)
-    return names
 
 
 # Analyses known to fail this check today, with the reason; strict, so a fix turns the case red

@@ -172,6 +172,22 @@ def sample_frame(texts: list[str | None] | None = None) -> pd.DataFrame:
         )
 
 
+def pipeline_for(name: str, registry: Any = None) -> list[str]:
+    """The analysis ``name`` and (transitively) the installed analyses providing the tables it
+    requires: what a test must run to exercise it alone."""
+    from toolkit.registry import default_registry
+
+    registry = registry or default_registry()
+    names, todo = [name], [name]
+    while todo:
+        for table in registry.analysis(todo.pop()).requires_tables:
+            provider = registry.providers(table, table=True)[0]
+            if provider not in names:
+                names.append(provider)
+                todo.append(provider)
+    return names
+
+
 def run_analysis(
     spec: AnalysisSpec, frame: pd.DataFrame, params: Any = None, tables: Mapping[str, pd.DataFrame] | None = None
 ) -> tuple[pd.DataFrame | None, dict[str, pd.DataFrame]]:

@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/bench_core.py [--n 1000000] [--repeat 3]
     .venv/bin/python benchmarks/bench_core.py --part ops [--repeat 5]       # the executor's operations
     .venv/bin/python benchmarks/bench_core.py --part workers [--n 20000]   # workers=1 vs workers=N
+    .venv/bin/python benchmarks/bench_core.py --part small [--n 300]       # two-snippet runs (pair scoring)
 
 ``--part ops`` times, interleaved in one process, the snippet-id membership test of the output
 check (``Series.isin`` as before vs ``toolkit.executor.is_member``) at 100k and 1M ids, the whole
@@ -10,6 +11,10 @@ output check of a figures-sized table, and the cost of handing an analysis read-
 (shallow copies in a ``MappingProxyType`` vs deep copies). ``--part workers`` measures a process
 pool's start-up per start method and the default analyses with ``workers=1`` vs ``workers=N``
 (news sentences from ``/work/shared/benchmarks`` when present, else generated text — it says which).
+``--part small`` measures the fixed cost of a small run: CPU milliseconds per two-snippet
+``toolkit.run(toolkit.snippet_frame(pair), ["dedup"])`` (what scoring sentence pairs does, one run per
+pair), medians of interleaved rounds per dedup level, with the share of ``snippet_frame``. To compare
+two versions, run it under each (``PYTHONPATH=<other tree>:<other tree>/plugins``).
 
 Each measurement runs in a fresh subprocess (so peak RSS is its own) and is repeated; the
 report gives medians, and the ratio to what a user would write instead with plain pandas
@@ -290,12 +295,69 @@ def _bench_workers_at(texts: list[str], workers: int, repeat: int, label: str = 
     )
 
 
+#: News sentence pairs (same fact in other words, near copies, different facts) for ``--part small``.
+PAIRS = [
+    (
+        "Amrozi accused his brother, whom he called the witness, of deliberately distorting his evidence.",
+        "Referring to him as only the witness, Amrozi accused his brother of deliberately distorting his evidence.",
+    ),
+    (
+        "UPDATE 1-Quake toll rises to 69 in western Nepal - Reuters",
+        "Quake toll rises to 72 in western Nepal, officials say",
+    ),
+    (
+        "WASHINGTON, Sept 18 (Reuters) - The U.S. central bank raised interest rates by half a point.",
+        "The U.S. central bank raised interest rates by half a point on Wednesday.",
+    ),
+    (
+        "North Korean soldier captured by Ukraine dies of his wounds...",
+        "Seoul's spy agency says a captured soldier died",
+    ),
+]
+
+
+def bench_small(n: int, repeat: int) -> None:
+    """CPU ms per two-snippet dedup run (``--part small``)."""
+    import toolkit
+
+    records = [
+        [{"snippet_id": "1", "text": a}, {"snippet_id": "2", "text": b}] for a, b in (PAIRS * (n // len(PAIRS) + 1))[:n]
+    ]
+    print(f"toolkit from {toolkit.__file__}; {n} pairs per round, {repeat} interleaved rounds (CPU ms per pair)")
+    for level in ("exact", "near"):
+        config = {"dedup": {"level": level}}
+        toolkit.run(toolkit.snippet_frame(records[0]), ["dedup"], config=config)  # imports, word lists, probes
+
+        def frames() -> None:
+            for rec in records:
+                toolkit.snippet_frame(rec)
+
+        def pairs(config: dict[str, Any] = config) -> None:
+            for rec in records:
+                toolkit.run(toolkit.snippet_frame(rec), ["dedup"], config=config).snippets["cluster_id"].tolist()
+
+        cpu: dict[str, list[float]] = {"frame": [], "pair": []}
+        for _ in range(repeat):
+            for name, fn in (("frame", frames), ("pair", pairs)):
+                started = time.process_time()
+                fn()
+                cpu[name].append((time.process_time() - started) / n * 1000)
+        pair, frame = statistics.median(cpu["pair"]), statistics.median(cpu["frame"])
+        print(
+            f"dedup level={level:<6} {pair:6.2f} ms CPU per pair ({1000 / pair:5.0f} pairs/CPU-s), "
+            f"of which snippet_frame {frame:5.2f} ms"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--part", choices=("io", "ops", "workers"), default="io")
+    parser.add_argument("--part", choices=("io", "ops", "workers", "small"), default="io")
     args = parser.parse_args()
+    if args.part == "small":
+        bench_small(min(args.n, 2_000), args.repeat)
+        return 0
     if args.part == "ops":
         bench_ops(args.repeat)
         return 0

@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_dask.py --sizes 500000,2000000 [--workers 2] [--memory-limit 6GB]
         [--part-size 50000] [--pandas-max 500000] [--json out.json]
+        [--analyses dedup --config '{"dedup": {"level": "fact"}}']
 
 Builds a real-text news pile of N snippets with the pile builder of ``benchmarks/bench_pipeline.py``
 (news texts from ``/work/shared``; every snippet its own id, outlet, url and date; the same pile every
@@ -15,8 +16,9 @@ run), writes it as Parquet parts of ``--part-size`` snippets (a Dask partition e
   from Dask's task stream: tasks, compute seconds and the bytes their results hold (for the
   ``group``/``send``/``place`` stages, the volume that stage shuffles).
 - **pandas**: one process (a fresh subprocess) reading the same parts, ``toolkit.run`` with every
-  default analysis and ``Result.to_dir``: wall, CPU seconds, peak RSS (``VmHWM``). Only up to
-  ``--pandas-max`` snippets (a single process at millions of snippets takes long; say so).
+  default analysis (or ``--analyses`` with ``--config``, the same for both runs) and
+  ``Result.to_dir``: wall, CPU seconds, peak RSS (``VmHWM``). Only up to ``--pandas-max`` snippets
+  (a single process at millions of snippets takes long; say so).
 
 Without ``/work/shared`` it says so and exits with status 2 (the tests never need it). On a shared
 machine wall time follows the load: compare CPU seconds.
@@ -47,10 +49,11 @@ import pandas as pd
 import toolkit
 warnings.simplefilter("ignore")
 folder, out = Path(sys.argv[1]), sys.argv[2]
+analyses, config = json.loads(sys.argv[3]), json.loads(sys.argv[4])
 t0, c0 = time.perf_counter(), time.process_time()
 frame = pd.concat([toolkit.read_snippets(p) for p in sorted(folder.glob("*.parquet"))])
 read = time.perf_counter() - t0
-result = toolkit.run(frame)
+result = toolkit.run(frame, analyses, config=config)
 ran = time.perf_counter() - t0
 result.to_dir(out)
 hwm = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM"))
@@ -148,7 +151,9 @@ def stages(task_stream: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
     return dict(sorted(out.items(), key=lambda kv: -kv[1]["compute_s"]))
 
 
-def run_dask_cluster(folder: Path, out: Path, workers: int, memory_limit: str) -> dict[str, Any]:
+def run_dask_cluster(
+    folder: Path, out: Path, workers: int, memory_limit: str, analyses: list[str] | None = None, config: Any = None
+) -> dict[str, Any]:
     import distributed
 
     import toolkit
@@ -168,7 +173,7 @@ def run_dask_cluster(folder: Path, out: Path, workers: int, memory_limit: str) -
         t0 = time.perf_counter()
         try:
             with distributed.get_task_stream(client) as stream:
-                lazy = toolkit.run_dask(read_snippets_dask(folder), _defaults())
+                lazy = toolkit.run_dask(read_snippets_dask(folder), analyses or _defaults(), config=config)
                 built = time.perf_counter() - t0
                 lazy.to_dir(out)
         except Exception as exc:  # report what finished: a failure is a result too
@@ -198,10 +203,12 @@ def _defaults() -> list[str]:
     return [name for name, spec in toolkit.default_registry().analyses.items() if spec.run_by_default]
 
 
-def run_pandas(folder: Path, out: Path, timeout: float) -> dict[str, Any]:
+def run_pandas(
+    folder: Path, out: Path, timeout: float, analyses: list[str] | None = None, config: Any = None
+) -> dict[str, Any]:
     try:
         done = subprocess.run(
-            [sys.executable, "-c", PANDAS_RUN, str(folder), str(out)],
+            [sys.executable, "-c", PANDAS_RUN, str(folder), str(out), json.dumps(analyses), json.dumps(config)],
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -268,11 +275,14 @@ def main() -> None:
     parser.add_argument("--pandas-timeout", type=float, default=3600)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--tmp", type=Path, default=None, help="where to write piles and outputs")
+    parser.add_argument("--analyses", default="", help="comma-separated analyses (default: every default one)")
+    parser.add_argument("--config", type=json.loads, default=None, help='e.g. \'{"dedup": {"level": "fact"}}\'')
     args = parser.parse_args()
     if not bench_pipeline.SHARED.is_dir():
         print(f"{bench_pipeline.SHARED} is absent: this benchmark builds its piles from the shared news texts there.")
         sys.exit(2)
-    print("analyses:", paths_of(args), flush=True)
+    analyses = [a for a in args.analyses.split(",") if a] or None
+    print("analyses:", analyses or paths_of(args), "config:", args.config, flush=True)
     results = {}
     with tempfile.TemporaryDirectory(dir=args.tmp) as tmp:
         for n in (int(s) for s in args.sizes.split(",")):
@@ -280,11 +290,14 @@ def main() -> None:
             t0 = time.perf_counter()
             write_parts(n, folder, args.part_size)
             print(f"pile of {n:,} written in {time.perf_counter() - t0:.0f} s", flush=True)
+            dask_out = Path(tmp) / f"out-dask-{n}"
             result: dict[str, Any] = {
-                "dask": run_dask_cluster(folder, Path(tmp) / f"out-dask-{n}", args.workers, args.memory_limit)
+                "dask": run_dask_cluster(folder, dask_out, args.workers, args.memory_limit, analyses, args.config)
             }
             if n <= args.pandas_max:
-                result["pandas"] = run_pandas(folder, Path(tmp) / f"out-pandas-{n}", args.pandas_timeout)
+                result["pandas"] = run_pandas(
+                    folder, Path(tmp) / f"out-pandas-{n}", args.pandas_timeout, analyses, args.config
+                )
             results[n] = result
             print(report(n, result), flush=True)
             if args.json:

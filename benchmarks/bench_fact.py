@@ -3,6 +3,7 @@
     python benchmarks/bench_fact.py                       # 10,000 UCI headlines, 3 interleaved rounds
     python benchmarks/bench_fact.py --n 3000 --repeats 3 --pairs 100
     python benchmarks/bench_fact.py --variants fact:hybrid,fact:static --json out.json
+    python benchmarks/bench_fact.py --variants fact:full --threads 1 --against /path/to/other/checkout
 
 Reads the news headlines of ``/work/shared/benchmarks/dedup/uci_news_story_clusters.jsonl`` (the
 first ``--n``) and, with ``--pairs``, the first pairs of ``/work/shared/benchmarks/dedup/mrpc/val.jsonl``
@@ -16,13 +17,16 @@ all-MiniLM-L6-v2 on every near-level representative), ``fact:full`` today's fact
 representatives anyway, so ``paraphrase`` keeps ``full`` by default). Every measurement is a
 fresh subprocess; the model load is a warm-up call reported apart; rounds are interleaved
 (variant order rotates) and medians of CPU seconds (the process's user+system) and wall seconds
-are reported.
+are reported. ``--threads 1`` sets torch's threads in each worker (CPU seconds of a spinning thread
+pool on a busy machine are no measure); ``--against DIR`` also runs every variant with the code of
+another checkout ``DIR`` (its ``toolkit`` and ``plugins``, e.g. an older commit), interleaved.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -36,9 +40,14 @@ MRPC_VAL = SHARED / "mrpc" / "val.jsonl"
 DEFAULT_VARIANTS = "paraphrase:full,fact:full,fact:hybrid,fact:static"
 
 
-def worker(level: str, encoder: str, n: int, pairs: int) -> dict[str, Any]:
+def worker(level: str, encoder: str, n: int, pairs: int, threads: int = 0) -> dict[str, Any]:
     """One variant in this process: the level on ``n`` headlines, then ``pairs`` two-snippet runs."""
     import pandas as pd
+
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
     from toolkit_dedup import semantic
     from toolkit_dedup.analysis import DedupParams, dedup
 
@@ -66,6 +75,7 @@ def worker(level: str, encoder: str, n: int, pairs: int) -> dict[str, Any]:
     out = dedup(frame, params, Context())
     cpu, wall = time.process_time() - c0, time.perf_counter() - w0
     semantic.PairScorer.__init__ = original  # type: ignore[method-assign]
+    assert out.columns is not None
     reps = len(scorers[0].texts) if scorers else 0
     full = reps if encoder == "full" else (scorers[0].full_encoded if scorers else 0)
     result: dict[str, Any] = {
@@ -95,11 +105,18 @@ def worker(level: str, encoder: str, n: int, pairs: int) -> dict[str, Any]:
     return result
 
 
-def run_worker(variant: str, n: int, pairs: int) -> dict[str, Any]:
+def run_worker(variant: str, n: int, pairs: int, threads: int = 0, code: str = "") -> dict[str, Any]:
+    """``variant`` in a fresh subprocess; with ``code``, the toolkit of that checkout instead of this one."""
     level, encoder = variant.split(":")
-    cmd = [sys.executable, __file__, "--worker", level, encoder, str(n), str(pairs)]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=True)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    cmd = [sys.executable, __file__, "--worker", level, encoder, str(n), str(pairs), str(threads)]
+    env = dict(os.environ)
+    if code:
+        env["PYTHONPATH"] = os.pathsep.join([code, os.path.join(code, "plugins")])
+    done = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env, cwd="/" if code else None)
+    res = json.loads(done.stdout.strip().splitlines()[-1])
+    if code:
+        res["variant"] = f"{res['variant']}@{code}"
+    return res
 
 
 def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -132,24 +149,27 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pairs", type=int, default=0, help="also time this many MRPC val pairs, one run each")
     ap.add_argument("--variants", default=DEFAULT_VARIANTS, help="comma-separated level:encoder")
     ap.add_argument("--json", help="write the summary here")
-    ap.add_argument("--worker", nargs=4, metavar=("LEVEL", "ENCODER", "N", "PAIRS"), help=argparse.SUPPRESS)
+    ap.add_argument("--threads", type=int, default=0, help="torch threads per worker (0: torch's default)")
+    ap.add_argument("--against", default="", help="also run each variant with the code of this checkout")
+    ap.add_argument("--worker", nargs=5, metavar=("LEVEL", "ENCODER", "N", "PAIRS", "THREADS"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
-        level, encoder, n, pairs = args.worker
-        print(json.dumps(worker(level, encoder, int(n), int(pairs))))
+        level, encoder, n, pairs, threads = args.worker
+        print(json.dumps(worker(level, encoder, int(n), int(pairs), int(threads))))
         return 0
     if not UCI.exists() or (args.pairs and not MRPC_VAL.exists()):
         print(f"{SHARED} is absent: this benchmark reads the shared UCI headlines (and MRPC val for --pairs).")
         return 2
-    variants = [v.strip() for v in args.variants.split(",") if v.strip()]
-    runs: dict[str, list[dict[str, Any]]] = {v: [] for v in variants}
+    codes = ("", args.against) if args.against else ("",)
+    cells = [(v.strip(), code) for v in args.variants.split(",") if v.strip() for code in codes]
+    runs: dict[tuple[str, str], list[dict[str, Any]]] = {cell: [] for cell in cells}
     for round_ in range(args.repeats):
-        order = variants[round_ % len(variants) :] + variants[: round_ % len(variants)]
-        for variant in order:
-            res = run_worker(variant, args.n, args.pairs)
-            runs[variant].append(res)
+        order = cells[round_ % len(cells) :] + cells[: round_ % len(cells)]
+        for variant, code in order:
+            res = run_worker(variant, args.n, args.pairs, args.threads, code)
+            runs[(variant, code)].append(res)
             print(json.dumps(res), file=sys.stderr, flush=True)
-    rows = [summarise(runs[v]) for v in variants]
+    rows = [summarise(runs[cell]) for cell in cells]
     for row in rows:
         print(json.dumps(row))
     if args.json:

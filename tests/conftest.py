@@ -55,8 +55,20 @@ SLOW_TESTS: dict[str, float] = {
     "tests/test_dedup_stories.py::test_dedup_same_clusters_and_ids_in_any_row_order": 3.3,
     "tests/test_dedup_stories.py::test_stories_same_ids_in_any_row_order": 2.0,
     "tests/test_dedup_dask.py": 90.0,  # dedup's and stories' Dask plans vs pandas, 1/3/7 partitions
+    # hypothesis: the small-run fast paths equal the general ones (pyarrow regex compiled per example);
+    # times at load ~2 (the first five) and ~9 (the last four)
+    "tests/test_small_frames.py::test_normalise_small_path_equals_pyarrow": 4.2,
+    "tests/test_small_frames.py::test_small_dedup_and_stories_runs_equal_the_general_paths": 4.1,
+    "tests/test_small_frames.py::test_clusters_table_equals_the_groupby": 4.0,
+    "tests/test_small_frames.py::test_snippet_frame_plain_records_equal_the_general_path": 2.5,
+    "tests/test_small_frames.py::test_stories_table_equals_the_groupby": 2.4,
+    "tests/test_small_frames.py::test_word_gaps_pattern_replaces_like_every_non_word_run": 4.4,
+    "tests/test_small_frames.py::test_regex_kernels_equal_pyarrow": 5.1,
+    "tests/test_small_frames.py::test_regex_kernels_equal_pyarrow_on_every_pair_of_pieces": 2.4,
+    "tests/test_small_frames.py::test_representatives_by_rank_equal_pick_first": 2.2,
     "tests/test_attribution_dask.py": 22.0,  # attribution's Dask plan vs pandas, 1/3/7 partitions, sync scheduler
     "tests/test_attribution_speed.py": 8.0,  # hypothesis: the fast path's shortcuts equal the long way
+    "tests/test_attribution_scan.py": 10.8,  # hypothesis: the RE2 / str.find scans equal the re scans
     "tests/test_result.py::test_every_value_of_every_dtype_round_trips": 6.7,
     "tests/test_cli.py::test_no_progress_bar_lines_when_stderr_is_not_a_terminal": 2.9,  # a subprocess
     "tests/test_cli.py::test_debug_shows_the_traceback": 2.1,  # a subprocess

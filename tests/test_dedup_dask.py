@@ -13,14 +13,18 @@ import random
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from toolkit_dedup.embeddings import cosine_pairs, register_encoder
 
 import toolkit
 
 dd = pytest.importorskip("dask.dataframe")
 dask = pytest.importorskip("dask")
 
-from toolkit_dedup import dask_plan  # noqa: E402
+from toolkit_dedup import dask_plan, dask_semantic  # noqa: E402
 
+from toolkit.dask_plan import collections_config  # noqa: E402
 from toolkit.distributed import run_dask  # noqa: E402
 
 # Missing texts are part of the input on purpose: the frame's warning about them is expected.
@@ -215,3 +219,174 @@ def test_stories_plan_gives_the_pandas_stories(npartitions):
 def test_stories_plan_without_dedup_and_on_the_wire_corpus():
     assert_same_stories(stories_corpus(), 3, ["stories"])
     assert_same_stories(corpus(), 7, ["dedup", "stories"])
+
+
+# --- fact / paraphrase: the distributed semantic level (toolkit_dedup.dask_semantic) ----------------
+
+
+def _bag_of_words(texts):
+    """A deterministic stand-in for the sentence encoder (no torch): each text's vector never depends
+    on the other texts of a batch, so pandas and Dask see the same bits."""
+    import zlib
+
+    out = np.zeros((len(texts), 256), dtype=np.float32)
+    for i, t in enumerate(texts):
+        for w in str(t).lower().split():
+            out[i, zlib.crc32(w.strip(".,:").encode()) % 256] += 1
+    return out
+
+
+register_encoder("bow-dask", _bag_of_words)
+
+#: Low enough bars that the bag-of-words encoder merges reports of one event in other words.
+FACT = {"level": "fact", "model": "bow-dask", "fact_threshold": 0.35, "fact_guard": 0.4, "fact_candidate": 0.2}
+
+
+def fact_corpus() -> pd.DataFrame:
+    """The wire corpus and the several-wordings corpus together, plus figure conflicts in other words."""
+    wire, told = corpus(), stories_corpus()
+    told = told.set_axis(pd.Index(["t" + str(i) for i in told.index], name=told.index.name))
+    extra = frame(
+        [
+            ("Rescuers search collapsed buildings in the capital as the quake toll climbs to 72", "Outlet 4", None),
+            ("Quake toll climbs to 72 while rescuers search collapsed buildings", "Outlet 5", None),
+            ("Central bank lifts interest rates by 17 basis points in a fight against inflation", "Outlet 6", None),
+            ("Record winds cut power to homes across the north as the storm reaches the coast", "Outlet 7", None),
+            ("As the storm reaches the coast, record winds cut power to homes across the north", "Outlet 8", None),
+            ("Dock strike: unions reject the new pay offer from port employers", "Outlet 9", None),
+            ("Port employers see their new pay offer rejected by unions in the dock strike", "Outlet 10", None),
+        ]
+    )
+    extra = extra.set_axis(pd.Index(["x" + str(i) for i in extra.index], name=extra.index.name))
+    return pd.concat([wire, told, extra])
+
+
+@pytest.mark.parametrize("npartitions", [1, 3, 7])
+def test_fact_level_on_dask_gives_the_pandas_clusters(npartitions):
+    result = assert_same(fact_corpus(), npartitions, {"dedup": FACT})
+    assert (result.snippets["match"] == "fact").sum() >= 3  # merges in other words really happen
+
+
+@pytest.mark.parametrize("npartitions", [1, 3, 7])
+def test_fact_level_with_the_inverted_file_gives_the_pandas_clusters(npartitions):
+    # Few clusters allowed in the all-pairs block: the seeded k-means cells decide the candidates.
+    config = {"dedup": {**FACT, "exact_neighbours_limit": 6, "fact_guard": 0.5}}
+    result = assert_same(fact_corpus(), npartitions, config)
+    assert (result.snippets["match"] == "fact").sum() >= 1
+
+
+def test_paraphrase_level_and_keyless_snippets_on_dask():
+    config = {"dedup": {"level": "paraphrase", "model": "bow-dask", "paraphrase_threshold": 0.6}}
+    result = assert_same(fact_corpus(), 7, config)
+    assert (result.snippets["match"] == "paraphrase").sum() >= 1
+    # min_words=0: snippets without a key are encoded too (pandas orders them by input position).
+    assert_same(fact_corpus(), 3, {"dedup": {**FACT, "min_words": 0, "fact_candidate": 0.1}})
+
+
+def test_fact_level_never_gathers_and_combines_whole_groups(monkeypatch):
+    seen: list[int] = []
+    original = dask_semantic._fact_part
+
+    def spy(snips, reps, edges, params):
+        seen.append(len(snips))
+        return original(snips, reps, edges, params)
+
+    monkeypatch.setattr(dask_semantic, "_fact_part", spy)
+    pdf = fact_corpus()
+    result = assert_same(pdf, 7, {"dedup": FACT})  # warnings are errors here: no "gathered" warning
+    merged = result.snippets.loc[result.snippets["match"] == "fact", "cluster_id"].unique()
+    touched = result.snippets["cluster_id"].isin(merged).sum()
+    assert sum(seen) >= touched  # every snippet of a merged cluster went through the guard step
+    assert max(seen) < len(pdf)  # and no partition held the collection
+
+
+def test_fact_level_on_dask_one_row_all_missing_and_empty():
+    assert_same(frame([("Floods close schools across the region", "A", None)]), 1, {"dedup": FACT})
+    assert_same(frame([(None, "A", None), ("", "B", None), ("Hi", None, None)]), 3, {"dedup": FACT})
+    empty = frame([("x", "A", None)]).iloc[:0]
+    with dask.config.set(scheduler="sync"):
+        got = run_dask(dd.from_pandas(empty, npartitions=1), ["dedup"], config={"dedup": FACT}).compute()
+    assert len(got.snippets) == 0 and len(got["clusters"]) == 0
+
+
+def _vectors(n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(6, 16))
+    vecs = (centres[rng.integers(0, 6, n)] + 0.6 * rng.normal(size=(n, 16))).astype(np.float32)
+    return vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize(("n", "exact_limit", "npartitions"), [(50, 100, 3), (300, 40, 1), (300, 40, 4), (900, 100, 7)])
+def test_neighbour_blocks_find_the_pandas_candidate_pairs(n, exact_limit, npartitions):
+    vecs = _vectors(n, seed=n)
+    a, b, _ = cosine_pairs(vecs, 0.5, exact_limit=exact_limit, seed=3)
+    rows = pd.DataFrame({"pos": np.arange(n, dtype=np.int64), "vec": [v.tobytes() for v in vecs]})
+    shuffled = rows.sample(frac=1.0, random_state=1).reset_index(drop=True)
+    with collections_config():
+        ddf = dd.from_pandas(shuffled, npartitions=npartitions, sort=False)
+    counts = pd.DataFrame({"rng": [0], "count": [n]})
+    settings = dask_semantic.settings_from_params(
+        dask_semantic.DedupParams(
+            level="paraphrase", paraphrase_threshold=0.5, exact_neighbours_limit=exact_limit, seed=3
+        )
+    )
+    with dask.config.set(scheduler="sync"):
+        got = dask_semantic._candidate_pairs(
+            ddf, dd.from_pandas(counts, npartitions=1), settings, npartitions
+        ).compute()
+    got = got.drop_duplicates().sort_values(["a", "b"])
+    expected = pd.DataFrame({"a": a, "b": b}).sort_values(["a", "b"])
+    assert len(expected) > 0
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), expected.reset_index(drop=True), check_dtype=False)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    keys=st.lists(st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=6), unique=True, max_size=40),
+    keyless=st.lists(st.integers(0, 10_000), unique=True, max_size=4),
+    npartitions=st.integers(1, 6),
+    seed=st.integers(0, 1000),
+)
+def test_sample_sort_numbers_rows_in_pandas_node_order(keys, keyless, npartitions, seed):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # pandas' node order: distinct keys sorted by Arrow, then keyless snippets in input order.
+    arrow = pa.array(keys, type=pa.large_string())
+    ordered = [keys[i] for i in pc.sort_indices(arrow).to_pylist()]
+    expected = {(0, k, 0): i for i, k in enumerate(ordered)}
+    expected |= {(1, "", r): len(keys) + i for i, r in enumerate(sorted(keyless))}
+    rows = list(expected)
+    random.Random(seed).shuffle(rows)
+    meta = dask_semantic._REPS_META
+    reps = pd.DataFrame({c: np.zeros(len(rows), dtype=meta[c].dtype) for c in meta.columns})
+    reps["s0"], reps["skey"], reps["srank"] = ([r[i] for r in rows] for i in range(3))
+    reps = reps.astype(meta.dtypes.to_dict())
+    with dask.config.set(scheduler="sync"), collections_config():
+        ddf = dd.from_pandas(reps, npartitions=npartitions, sort=False)
+        positioned, _ = dask_semantic._positions(ddf, npartitions)
+        got = positioned.compute()
+    assert sorted(got["pos"].tolist()) == list(range(len(rows)))
+    triples = zip(got["s0"].tolist(), got["skey"].tolist(), got["srank"].tolist(), strict=True)
+    assert dict(zip(triples, got["pos"].tolist(), strict=True)) == expected
+
+
+def test_fact_level_on_a_local_cluster_equals_pandas():
+    distributed = pytest.importorskip("distributed")
+    pdf = fact_corpus()
+    config = {"dedup": {**FACT, "exact_neighbours_limit": 8}}
+    expected = toolkit.run(pdf, ["dedup"], config=config)
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as c,
+        distributed.Client(c, set_as_default=False) as client,
+        dask.config.set(scheduler=client),
+    ):
+        got = run_dask(partitions(pdf, 3), ["dedup"], config=config).compute()
+    cols = expected.snippets.columns
+    pd.testing.assert_frame_equal(got.snippets.sort_index()[cols], expected.snippets.sort_index(), check_dtype=False)
+    table = expected["clusters"]
+    pd.testing.assert_frame_equal(
+        got["clusters"][table.columns].sort_values("cluster_id").reset_index(drop=True),
+        table.sort_values("cluster_id").reset_index(drop=True),
+        check_dtype=False,
+    )

@@ -44,7 +44,12 @@ PIECES_SCAN = [" ", ", ", ". ", "(", "'", "-", "/", ":", "1", "7", "26", "2024",
                # words, ordinals, holidays of several words, "in the", "the day", "end"
                "12", "of", "June", "2.5", "10.30", "pm", "th", "century", "two", "weeks", "half", "New",
                "Year's", "Eve", "St.", "Patrick's", "past", "future", "near", "before", "day", "end",
-               "Recent", "years", "-", "–", "14:30", "s", "’", "ſ", "K", "ı"]  # fmt: skip
+               "Recent", "years", "-", "–", "14:30", "s", "’", "ſ", "K", "ı",
+               # a.m. / pm after a digit, and words that only start like them (the trigger's _AM_PM)
+               "P.M.", "AM", "p", "m", "points", "are", "Pm", "aM",
+               # what the digit conditions look at after four digits and after a count and its unit
+               "0800", "1990", "5000", "4605.22", "750000", ".5", ",5", "from now", "hence", "years",
+               "old"]  # fmt: skip
 
 
 def frame(rows: list[dict]) -> pd.DataFrame:
@@ -958,3 +963,159 @@ def test_many_texts_at_once_give_what_each_text_gives_alone(texts):
     for i, ms in ex.extract_many(texts, [date(2024, 12, 27)] * len(texts)):
         many[i] = [(m.start, m.end, m.value) for m in ms]
     assert [many[i] for i in range(len(texts))] == alone
+
+
+# characters the start filter reads outside ASCII: other digits, spaces, case folds, quotes
+PIECES_UNICODE = [
+    "\u0663",
+    "\u0660\u0661",
+    "\u00a0",
+    "\u2009",
+    "\u3000",
+    "\u212a",
+    "\u017f",
+    "\u0131",
+    "\u0130",
+    "\u00e9",
+    "\u2019",
+    "\u2019\u0669\u0660",
+    "\u00df",
+    "\u2013",
+    "AT",
+    "In",
+    "iN",
+    "tHe",
+    "A",
+    "an",
+    "by\t",
+    "\ud800",  # a lone surrogate (a str may hold one; UTF-32 encoding needs "surrogatepass")
+    "\udfff",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([*PIECES_SCAN, *PIECES_UNICODE, "\x00", "\n"]), max_size=14).map("".join),
+                max_size=10), st.sampled_from([1, 3, 2048]))  # fmt: skip
+def test_the_start_filter_keeps_exactly_the_trigger_positions(texts, chunk):
+    """``StartFilter`` (issue 14.1) tests the first three characters of every position with numpy and runs
+    the trigger only where they allow: the same positions as the trigger alone, whatever the text."""
+    from toolkit_timeline.candidates import candidates
+
+    for g in (grammar(), grammar({"trigger_words": ["Ølympiad", "x"], "holidays_fixed": {"ß day": "01-02"}})):
+        plain = list(candidates(g.trigger, texts, chunk))
+        assert list(candidates(g.trigger, texts, chunk, start_filter=g.starts, filter_from=0)) == plain
+
+
+def test_the_start_filter_stands_aside_for_a_lexicon_of_hundreds_of_initial_characters():
+    """Its table grows with the cube of the characters words start with: beyond ~160, the trigger alone."""
+    from toolkit_timeline.candidates import candidates
+
+    words = [chr(0x4E00 + k) + chr(0x4E00 + k + 1) + "x" for k in range(0, 200, 2)]
+    g = grammar({"trigger_words": words})
+    assert not g.starts.enabled and grammar().starts.enabled
+    texts = [f"on {words[3]} and 26 March 2024 {words[7]}x", "the first quarter"]
+    assert list(candidates(g.trigger, texts, start_filter=g.starts, filter_from=0)) == list(
+        candidates(g.trigger, texts)
+    )
+
+
+def test_optional_groups_become_alternations_with_an_empty_branch():
+    from toolkit_timeline.optional import without_optional_groups as rewrite
+
+    assert rewrite(r"(?:ab)?c") == r"(?:ab|)c"
+    assert rewrite(r"(?P<x>a|b)?") == r"(?:(?P<x>a|b)|)"
+    assert rewrite(r"(?i:the\s)?x") == r"(?:(?i:the\s)|)x"
+    assert rewrite(r"(?:a)??(?:b)?+") == r"(?:a)??(?:b)?+"  # lazy and possessive: kept
+    assert rewrite(r"x(?=y)?[(?]\(?(?:[]?)]z)?") == r"x(?=y)?[(?]\(?(?:[]?)]z|)"
+    assert rewrite(r"(?:(?:a)?b)?") == r"(?:(?:a|)b|)"
+    with pytest.raises(ValueError, match="unbalanced"):
+        rewrite("(a")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([*PIECES_SCAN, *PIECES, *PIECES_UNICODE]), max_size=30).map("".join))
+def test_dispatch_patterns_match_as_the_grammar_writes_them(text):
+    """The compiled dispatch patterns hold optional groups as alternations (issue 14.1): at every
+    position, the same match, span, alternative and group spans as the patterns as written."""
+    import re
+
+    g = grammar()
+    for pos in range(len(text)):
+        new = g.dispatch.get(text[pos])
+        if new is None:
+            continue
+        a, b = re.compile(g.dispatch.source(text[pos])).match(text, pos), new.match(text, pos)  # type: ignore[arg-type]
+        assert (a is None) == (b is None)
+        if a is not None and b is not None:
+            assert a.lastgroup == b.lastgroup
+            assert [a.span(k) for k in range(a.re.groups + 1)] == [b.span(k) for k in range(b.re.groups + 1)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from([*".!?;\"”’')(-–— \n\t\u00a0\u2009", "ab", "Dr", "x.", "--", "—"]), max_size=40).map(
+        "".join
+    )
+)
+def test_sentence_ends_are_where_the_pattern_as_written_finds_them(text):
+    """``_SENTENCE_END`` starts with one character class so the engine skips to candidates (issue 14.1)."""
+    import re
+
+    from toolkit_timeline.context import _SENTENCE_END, _SENTENCE_END_NO_DASH
+
+    as_written = re.compile(r"[.!?;]+[\"”’')]*\s+|\n|\)\s{0,2}[-–—]{1,2}\s|\s[-–—]{2}\s")
+    assert [m.span() for m in _SENTENCE_END.finditer(text)] == [m.span() for m in as_written.finditer(text)]
+    no_dash = "".join(c for c in text if c not in "-–—")  # without dashes, the short form finds the same
+    assert [m.span() for m in _SENTENCE_END_NO_DASH.finditer(no_dash)] == [
+        m.span() for m in as_written.finditer(no_dash)
+    ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4), st.sampled_from(["a", "b", "a ", "", None])), max_size=30),
+       st.sampled_from(["string", "object"]))  # fmt: skip
+def test_event_lists_keep_each_value_once_in_row_order(rows, dtype):
+    """``events._lists`` finds the first row of each (group, value) on integer codes (issue 14.1): the
+    distinct non-null values of each group in row order, as ``DataFrame.duplicated`` gives them."""
+    import numpy as np
+    from toolkit_timeline.events import _lists
+
+    rows = sorted(rows, key=lambda r: r[0])
+    codes = np.array([c for c, _ in rows], dtype=np.intp)
+    values = pd.Series([v for _, v in rows], dtype=dtype)
+    ngroups = 5
+    keep = (values.notna() & ~pd.DataFrame({"c": codes, "v": values}).duplicated()).to_numpy(bool)
+    expected = [[v for c, v, k in zip(codes, values.to_numpy(dtype=object), keep, strict=True) if k and c == g]
+                for g in range(ngroups)]  # fmt: skip
+    assert _lists(codes, values, ngroups) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["at 7pm", "at 10 pm", "by 10.30pm", "9 a.m. GMT", "9 P.M.", "10AM", "5:30 p.m.", "at 11 PM ET"]
+)
+def test_times_with_am_pm_are_still_trigger_candidates(text):
+    """The trigger lets a digit through before ``a.m.`` / ``pm`` only (``_AM_PM``), and still before them."""
+    g = grammar()
+    spans = [m.span() for m in g.pattern.finditer(text)]
+    assert spans and scan_with_triggers(g, text) == spans
+
+
+def test_numbers_before_words_like_points_are_no_candidates():
+    from toolkit_timeline.candidates import candidates
+
+    g = grammar()
+    text = "fell 16.03 points, or 0.9 percent, 5 are left; 4605.22 below a 5000 mark, 750000 cars, 50 years old"
+    assert list(candidates(g.trigger, [text], start_filter=g.starts, filter_from=0)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2 weeks from now", "3 days ago", "5 years hence", "10 days earlier", "4 months later", "in 2024", "the 1990s",
+     "at 0800 GMT", "2009-10", "1957-58", "mid-2011", "2024-12-26", "on 12/26/2024"],
+)  # fmt: skip
+def test_dates_starting_with_a_digit_are_still_trigger_candidates(text):
+    """The digit conditions (a year / an hour of four digits, a count with its unit and the word after
+    it) still let through what ``ago``, ``anc``, ``yr``, ``iso``, ``tmil`` and ``dec`` take."""
+    g = grammar()
+    spans = [m.span() for m in g.pattern.finditer(text)]
+    assert spans and scan_with_triggers(g, text) == spans

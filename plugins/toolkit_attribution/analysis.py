@@ -19,14 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from toolkit import Context, Output
 from toolkit.tables import empty_table, iter_texts, snippet_ids
 from toolkit_attribution.canonical import Canonicaliser, CollectionFacts, Mention
 from toolkit_attribution.extract import Claim, Extractor, acronyms_in
 from toolkit_attribution.lexicon import Lexicon, build_lexicon
+from toolkit_attribution.prefilter import cue_regions, may_claim
 from toolkit_attribution.schema import CLAIMS_COLUMNS, SPEAKERS_COLUMNS
 
 #: The columns of the private table ``extract`` hands to ``combine``: the claims without the
@@ -37,8 +36,6 @@ EXTRACTED_COLUMNS: dict[str, str] = {
     "antecedent_end": "Int64",
 }
 ACRONYM_COLUMNS: dict[str, str] = {"snippet_id": "string", "acronym": "string", "expansion": "string"}
-#: The quote marks a claim without a cue needs (as the extractor pairs them), as an RE2 alternative.
-QUOTE_MARKS = '|["“”«»„‟‘]'
 
 
 @dataclass(frozen=True)
@@ -94,6 +91,11 @@ def _column(frame: pd.DataFrame, name: str, blank_is_missing: bool = False) -> d
     if name not in frame.columns:
         return {}
     col = frame[name]
+    if isinstance(col.dtype, pd.StringDtype):  # a value is a str or missing: one pass, no mask
+        pairs = zip(snippet_ids(frame), col.tolist(), strict=True)
+        if blank_is_missing:
+            return {i: v for i, v in pairs if isinstance(v, str) and v.strip()}
+        return {i: v for i, v in pairs if isinstance(v, str)}
     present = col.notna().to_numpy(dtype=bool).tolist()
     values = col.tolist()
     out = {
@@ -127,24 +129,6 @@ def _claim_row(rows: dict[str, list[Any]], sid: str, j: int, text: str, c: Claim
     rows["antecedent_end"].append(c.antecedent_end if has_antecedent else None)
 
 
-def may_claim(texts: list[str], lex: Lexicon) -> list[bool]:
-    """For each text: can it hold a claim at all (a cue word or a quote mark somewhere)?
-
-    One vectorised RE2 scan of the whole column (:attr:`Lexicon.cue_prefilter`, a superset of the
-    cue matches, or a quote mark), far cheaper than the extractor's per-text cue scan; a text it
-    rules out gives no claims from :meth:`Extractor.extract` either (no cue, no quote), so skipping
-    it changes nothing. When RE2 cannot take the pattern (a user's cue with a character it
-    refuses) or Arrow a text (a lone surrogate cannot be UTF-8), every text is read.
-    """
-    if not texts:
-        return []
-    try:
-        found = pc.match_substring_regex(pa.array(texts, type=pa.large_string()), lex.cue_prefilter + QUOTE_MARKS)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeEncodeError):
-        return [True] * len(texts)  # a refused pattern, or a text Arrow cannot hold (a lone surrogate)
-    return [bool(flag) for flag in found.to_pylist()]
-
-
 def extract_claims(frame: pd.DataFrame, params: AttributionParams, context: Context) -> Output:
     """The per-snippet half: private tables ``_claims`` (no canonical names yet) and ``_acronyms``."""
     lex = lexicon_for(params)
@@ -152,15 +136,17 @@ def extract_claims(frame: pd.DataFrame, params: AttributionParams, context: Cont
     rows: dict[str, list[Any]] = {c: [] for c in EXTRACTED_COLUMNS}
     acronyms: dict[str, list[Any]] = {c: [] for c in ACRONYM_COLUMNS}
     pairs = list(iter_texts(frame))
-    flags = may_claim([text for _, text in pairs], lex)
+    texts = [text for _, text in pairs]
+    flags = may_claim(texts, lex)
+    regions = iter(cue_regions([text for text, flag in zip(texts, flags, strict=True) if flag], lex))
     step = max(1, len(pairs) // 20)
     for k, ((sid, text), flag) in enumerate(zip(pairs, flags, strict=True)):
         if k % step == 0:
             context.progress(0.9 * k / len(pairs))
-        for j, c in enumerate(extractor.extract(text) if flag else ()):
+        for j, c in enumerate(extractor.extract(text, next(regions)) if flag else ()):
             if c.confidence >= params.min_confidence:
                 _claim_row(rows, sid, j, text, c)
-        for acronym, expansion in acronyms_in(text):
+        for acronym, expansion in acronyms_in(text) if "(" in text else ():  # most texts: no call at all
             acronyms["snippet_id"].append(sid)
             acronyms["acronym"].append(acronym)
             acronyms["expansion"].append(expansion)
@@ -243,7 +229,8 @@ def extract_attributions(frame: pd.DataFrame, params: AttributionParams, context
 def speakers_table(claims: pd.DataFrame, sources: Mapping[str, str]) -> pd.DataFrame:
     """One row per canonical speaker: the names it was written as (a pronoun's antecedent rather
     than the pronoun), how many claims and snippets, distinct outlets."""
-    named = claims[claims["speaker_canonical"].notna()]
+    read = ["antecedent", "speaker", "speaker_canonical", "snippet_id", "speaker_type"]  # only these are taken
+    named = claims[read][claims["speaker_canonical"].notna()]
     if named.empty:
         return empty_table(SPEAKERS_COLUMNS)
     written = named["antecedent"].fillna(named["speaker"]).astype(str).tolist()

@@ -41,7 +41,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Container, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -50,6 +50,7 @@ import pyarrow.compute as pc
 
 from toolkit_attribution.extract import NAME_SUFFIXES, SENT_RE, pair_quotes
 from toolkit_attribution.lexicon import Lexicon, alias_key, fold
+from toolkit_attribution.prefilter import re2_spans
 from toolkit_attribution.words import (
     CLAUSE_STOP,
     COMMON_LEAD,
@@ -74,13 +75,19 @@ DETS = ("the ", "a ", "an ")
 
 
 # A run of capitalised words, lower-case name particles allowed inside ('Jaap de Hoop Scheffer').
-# Every repetition starts with blanks, which no word contains, so the match is linear.
+# Every repetition starts with blanks, which no word contains, so the match is linear. The capital
+# comes first and the look-behind after it ('no word character or apostrophe before the capital',
+# read over two characters): the same matches as a look-behind first, but ``re`` then skips to the
+# next capital letter in C instead of trying the look-behind at every position.
 NAME_SEQ_RE = re.compile(
-    r"(?<![\w'’])[A-Z][\w'’.-]*(?:[ \t]+(?:(?:de|van|von|der|den|bin|al|da|del|la|le)[ \t]+)?[A-Z][\w'’.-]*)*"
+    r"[A-Z](?<![\w'’].)[\w'’.-]*(?:[ \t]+(?:(?:de|van|von|der|den|bin|al|da|del|la|le)[ \t]+)?[A-Z][\w'’.-]*)*"
 )
 INITIALS_RE = re.compile(r"(?:[A-Z]\.)+")  # 'K.C.' in 'K.C. Maurer' is initials, not an acronym
 GROUP_WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
 PRONOUN_GENDER = {"he": "m", "she": "f"}
+#: A person a run of capitalised words names: where the name starts in the run, the name, whether
+#: a title or role precedes it, the gender the title implies.
+RunPerson = tuple[int, tuple[str, ...], bool, str | None]
 #: How many earlier snippets of the same article a pronoun looks back through for its antecedent.
 PRONOUN_WINDOW = 3
 #: How many earlier snippets of the same article a bare surname looks back through for a full name.
@@ -149,45 +156,55 @@ def lower_words(texts: list[str], chunk: int = 50_000) -> set[str]:
 class LowerWordIndex:
     """``word in index`` is ``word in lower_words(texts)``, without building that set.
 
-    The pandas run asks it about a few hundred words at most (a description's first word), so
-    each question is answered from the distinct space-split pieces Arrow holds: a piece equal to
-    the word is its own match (a word that is all ``LOWER_WORD_RE`` matches only itself), else the
-    regex reads just the pieces that contain the word. Exact for the reason :func:`lower_words` is
-    (a match never spans a space). Built once per collection; answers are memoised per word.
+    The pandas run asks about a few dozen words at most (a description's first word), so it asks
+    them together (:meth:`prefetch`) and one RE2 pass over the texts answers them all: RE2 marks
+    where one of the words starts after an ASCII word boundary (which ``LOWER_WORD_RE``'s
+    look-behind implies, the words starting with a lower-case letter), and ``LOWER_WORD_RE`` read
+    at each mark says which word, if any, is written there. Every match of a word is marked: no
+    mark can cover another word's start, since a word's characters are all ones the look-behind
+    refuses. A word not asked before is answered alone. Answers are memoised per word (one index
+    per collection: no shared state). Texts RE2 or Arrow cannot read (a lone surrogate) are read
+    with the regex alone.
     """
 
     def __init__(self, texts: list[str], chunk: int = 50_000):
-        self._pieces: list[pa.Array] = []
-        self._whole_texts: list[str] = []  # texts Arrow cannot hold (a lone surrogate): read whole
+        self._texts = texts
+        self._chunk = chunk
         self._answers: dict[str, bool] = {}
-        for i in range(0, len(texts), chunk):
-            part = texts[i : i + chunk]
-            try:
-                split = pc.split_pattern(pa.array(part, type=pa.large_string()), " ")
-            except UnicodeEncodeError:
-                self._whole_texts.extend(part)
-                continue
-            self._pieces.append(pc.unique(pc.list_flatten(split)))
 
     def __contains__(self, word: object) -> bool:
         if not isinstance(word, str):
             return False
         hit = self._answers.get(word)
         if hit is None:
-            hit = self._find(word)
-            self._answers[word] = hit
+            self.prefetch([word])
+            hit = self._answers[word]
         return hit
 
-    def _find(self, word: str) -> bool:
-        if WHOLE_LOWER_WORD_RE.fullmatch(word) is None:
-            return False  # every match is one lower-case letter, then letters, apostrophes, hyphens
-        for pieces in self._pieces:
-            if pc.index(pieces, word).as_py() >= 0:
-                return True
-            holding = pc.filter(pieces, pc.match_substring(pieces, word)).to_pylist()
-            if any(word in LOWER_WORD_RE.findall(piece) for piece in holding):
-                return True
-        return any(word in LOWER_WORD_RE.findall(text) for text in self._whole_texts)
+    def prefetch(self, words: Iterable[str]) -> None:
+        """Answer ``word in index`` for all of ``words`` in one pass over the texts."""
+        asked = {w for w in words if w not in self._answers}
+        # every match is one lower-case letter, then letters, apostrophes, hyphens
+        shaped = sorted(w for w in asked if WHOLE_LOWER_WORD_RE.fullmatch(w))
+        found = self._find(shaped) if shaped else set()
+        for w in asked:
+            self._answers[w] = w in found
+
+    def _find(self, words: list[str]) -> set[str]:
+        wanted = set(words)
+        pattern = r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+        found: set[str] = set()
+        for i in range(0, len(self._texts), self._chunk):
+            part = self._texts[i : i + self._chunk]
+            for text, spans in zip(part, re2_spans(part, pattern, sparse=True), strict=True):
+                if spans is None:
+                    found.update(w for w in LOWER_WORD_RE.findall(text) if w in wanted)
+                    continue
+                for start in spans[0]:
+                    m = LOWER_WORD_RE.match(text, start)
+                    if m is not None and m.group() in wanted:
+                        found.add(m.group())
+        return found
 
 
 def context_words(lex: Lexicon) -> frozenset[str]:
@@ -392,6 +409,7 @@ class Canonicaliser:
     _ctx_cache: dict[str, int] = field(default_factory=dict)
     _classified: dict[str, tuple] = field(default_factory=dict)
     _people_cache: dict[str, list] = field(default_factory=dict)
+    _run_people: dict[str, RunPerson | None] = field(default_factory=dict)  # a capitalised run -> its person
     _surname_cache: dict[tuple, str | None] = field(default_factory=dict)
     _art_snips: dict[str, list[str]] | None = None
     _art_pos: dict[str, int] = field(default_factory=dict)
@@ -804,9 +822,13 @@ class Canonicaliser:
         """Everything still unnamed: its own name, as written without the article (lower case
         for a description), the most frequent form of its key."""
         forms: dict[str, Counter[str]] = defaultdict(Counter)
-        for m in mentions:
-            if m.canonical is None and m.kind != "pronoun" and m.key:
-                forms[m.key][self._common_case(m.display or self._display(m.speaker), m.kind)] += 1
+        unnamed = [m for m in mentions if m.canonical is None and m.kind != "pronoun" and m.key]
+        written = [m.display or self._display(m.speaker) for m in unnamed]
+        lower = self._lower_words()
+        if isinstance(lower, LowerWordIndex):  # ask the collection about every word at once
+            lower.prefetch(w for s, m in zip(written, unnamed, strict=True) if (w := self._case_question(s, m.kind)))
+        for m, s in zip(unnamed, written, strict=True):
+            forms[m.key][self._common_case(s, m.kind)] += 1
         for m in mentions:
             if m.canonical is None and m.kind != "pronoun" and m.key:
                 m.canonical = max(forms[m.key].items(), key=lambda kv: (kv[1], len(kv[0]), kv[0]))[0]
@@ -850,17 +872,8 @@ class Canonicaliser:
         collection also writes in lower case. Places and demonyms ('Israeli officials'), acronyms
         ('NIS officials') and words only ever capitalised ('Scientology officials') keep theirs.
         """
-        words = s.split()
-        if not words or not words[0][:1].isupper() or words[0].isupper():
-            return s
-        described = kind == "person" and len(words) <= 3 and words[-1].lower() in self.lex.roles
-        if (kind == "person" or (kind in ("body", "place_or_person") and not words[-1].islower())) and not described:
-            return s  # a name, or a body's proper name
-        cut = next((i for i, w in enumerate(words) if i > 0 and (w in POST_PREPS or w in SOURCE_ADJ)), len(words))
-        if any(w[:1].isupper() for w in words[1:cut]):
-            return s  # 'Food Standards Australia', 'Health Canada officials' ('officials in Gaza' is lowered)
-        first = words[0].replace("’", "'").lower()
-        if fold(first).removesuffix("'s") in self.lex.places or first.endswith("'s"):
+        first = self._case_question(s, kind)
+        if first is None:
             return s
         lex = self.lex
         if not (
@@ -872,7 +885,24 @@ class Canonicaliser:
             or first in self._lower_words()
         ):
             return s
-        return words[0][0].lower() + s[1:]
+        return s.lstrip()[0].lower() + s[1:]  # the first word's first letter
+
+    def _case_question(self, s: str, kind: str) -> str | None:
+        """The first word (lower case) whose being a common word decides :meth:`_common_case`, or
+        None when the phrase keeps its capital whatever that word is."""
+        words = s.split()
+        if not words or not words[0][:1].isupper() or words[0].isupper():
+            return None
+        described = kind == "person" and len(words) <= 3 and words[-1].lower() in self.lex.roles
+        if (kind == "person" or (kind in ("body", "place_or_person") and not words[-1].islower())) and not described:
+            return None  # a name, or a body's proper name
+        cut = next((i for i, w in enumerate(words) if i > 0 and (w in POST_PREPS or w in SOURCE_ADJ)), len(words))
+        if any(w[:1].isupper() for w in words[1:cut]):
+            return None  # 'Food Standards Australia', 'Health Canada officials' ('officials in Gaza' is lowered)
+        first = words[0].replace("’", "'").lower()
+        if fold(first).removesuffix("'s") in self.lex.places or first.endswith("'s"):
+            return None
+        return first
 
     def _lower_words(self) -> Container[str]:
         """Every word the collection writes in lower case somewhere (built once, on demand)."""
@@ -1042,41 +1072,52 @@ class Canonicaliser:
         if hit is not None:
             return hit
         out: list[tuple[int, tuple[str, ...], bool, str | None]] = []
-        lex = self.lex
         text = self.texts.get(snippet, "")
         quoted = [(a, b) for a, b, _ in pair_quotes(text)] if '"' in text or "“" in text else []
         for m in NAME_SEQ_RE.finditer(text):
-            if any(a < m.start() < b for a, b in quoted):
+            if quoted and any(a < m.start() < b for a, b in quoted):
                 continue  # a name inside quoted speech is not the narrative's
-            words = m.group().split()
-            lows = [w.lower().replace("’", "'").removesuffix("'s").rstrip(",.") for w in words]
-            start = 0
-            while start < len(words) and (lows[start] in NOT_NAME_LEAD or lows[start] in NOT_NAMES):
-                start += 1
-            titled, gender = False, None
-            k = start
-            for i in range(start, len(words)):
-                w = lows[i]
-                if w in lex.titles or w in lex.roles or fold(w) in lex.places or words[i].endswith(("'s", "’s")):
-                    k = i + 1
-                    if w in lex.titles or w in lex.roles:
-                        titled = True
-                        gender = GENDER_WORDS.get(w, gender)
-            name = words[k:]
-            nlows = lows[k:]
-            if not name or (len(name) < 2 and not titled) or len(name) > 4:
-                continue
-            if any(w in lex.bodies or w in lex.groups or w in NOT_NAMES or w in lex.titles for w in nlows):
-                continue
-            if any(w.isupper() and len(w) > 1 and "." not in w for w in name):
-                continue
-            if fold(" ".join(nlows)) in lex.places or all(fold(w) in lex.places for w in nlows):
-                continue
-            clean = tuple(w.replace("’", "'").removesuffix("'s").rstrip(",.") for w in name)
-            pos = m.start() + len(" ".join(words[:k])) + (1 if k else 0)
-            out.append((pos, clean, titled, gender))
+            run = m.group()
+            if run in self._run_people:  # the same run of capitalised words reads the same in every snippet
+                person = self._run_people[run]
+            else:
+                person = self._run_people[run] = self._run_person(run)
+            if person is not None:
+                offset, clean, titled, gender = person
+                out.append((m.start() + offset, clean, titled, gender))
         self._people_cache[snippet] = out
         return out
+
+    def _run_person(self, run: str) -> RunPerson | None:
+        """The person a run of capitalised words names (see :meth:`text_people`): where the name
+        starts in the run, the name, whether a title or role precedes it, the gender it implies."""
+        lex = self.lex
+        words = run.split()
+        lows = [w.lower().replace("’", "'").removesuffix("'s").rstrip(",.") for w in words]
+        start = 0
+        while start < len(words) and (lows[start] in NOT_NAME_LEAD or lows[start] in NOT_NAMES):
+            start += 1
+        titled, gender = False, None
+        k = start
+        for i in range(start, len(words)):
+            w = lows[i]
+            if w in lex.titles or w in lex.roles or fold(w) in lex.places or words[i].endswith(("'s", "’s")):
+                k = i + 1
+                if w in lex.titles or w in lex.roles:
+                    titled = True
+                    gender = GENDER_WORDS.get(w, gender)
+        name = words[k:]
+        nlows = lows[k:]
+        if not name or (len(name) < 2 and not titled) or len(name) > 4:
+            return None
+        if any(w in lex.bodies or w in lex.groups or w in NOT_NAMES or w in lex.titles for w in nlows):
+            return None
+        if any(w.isupper() and len(w) > 1 and "." not in w for w in name):
+            return None
+        if fold(" ".join(nlows)) in lex.places or all(fold(w) in lex.places for w in nlows):
+            return None
+        clean = tuple(w.replace("’", "'").removesuffix("'s").rstrip(",.") for w in name)
+        return len(" ".join(words[:k])) + (1 if k else 0), clean, titled, gender
 
     def _article_full_name(self, surname: str, snippet: str, typos: bool) -> str | None:
         """The one full name that the article (up to this snippet) gives for a bare surname.

@@ -39,12 +39,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, replace
-from functools import lru_cache, partial
-from typing import NamedTuple
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Final, NamedTuple
 
 from toolkit_attribution.lexicon import Lexicon, Verb, build_lexicon
 from toolkit_attribution.lexicon import fold as fold_place
+from toolkit_attribution.prefilter import Regions, find_cues
 from toolkit_attribution.words import (
     ABBREV,
     AFTER_SPEAKER,
@@ -77,12 +78,14 @@ OPEN_Q = "“«„‟"
 CLOSE_Q = "”»"
 #: A reporting verb and a comma right before a straight quote mark: the quote opens there.
 SAID_COMMA_RE = re.compile(r"\b(?:said|says|added|adds|told|stated|wrote|explained|declared|asked),[ \t]*\Z")
-QUOTE_RE = re.compile(r'["“”«»„‟]')
+QUOTE_CHARS = '"“”«»„‟'
+QUOTE_RE = re.compile("[" + QUOTE_CHARS + "]")
 SINGLE_RE = re.compile("[‘’]")
 TOKEN_RE = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:[’'\-&.]\w+)*(?:[’'](?:s\b)?)?|[^\w\s]")
 
 # Sentence ends: . ! ? or an ellipsis, closing marks, space, then something that starts a sentence.
-SENT_RE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])")
+SENT_MARKS = ".!?…"
+SENT_RE = re.compile("[" + SENT_MARKS + r"]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])")
 
 # A wire dateline opening a snippet: 'BRUSSELS, March 3 (Reuters) - ', 'WASHINGTON (AP) — ',
 # 'KYIV, Ukraine (AP) — ', 'LONDON, Sept 18 (Reuters) -', '(Reuters) - '. A city in capitals
@@ -133,24 +136,50 @@ ADVERBIAL_RE = re.compile(
 )
 MEDIUM_RE = re.compile(r",?\s+in\s+(?:a|an|the|his|her|their|its|our|one)\s+(?:[\w'’-]+\s+){0,3}?" + _MEDIUM)
 THAT_RE = re.compile(r"\s*,?\s*that\b\s*")
-# Where an indirect content stops before the end of its sentence.
-CONTENT_CUT_RE = re.compile(
-    r";|(?:,|(?<=,[”\"’]))\s*(?:according\s+to|as\s+reported\s+by|as\s+quoted\s+by|citing|quoting|adding|saying|"
-    r"(?:he|she|they|it|we)\s+(?:said|added|told|warned|says|adds))\b|\s[—–]\s|\s--\s"
+# Where an indirect content stops before the end of its sentence (``content_cut`` finds the same).
+_CUT_WORDS = (
+    r"\s*(?:according\s+to|as\s+reported\s+by|as\s+quoted\s+by|citing|quoting|adding|saying|"
+    r"(?:he|she|they|it|we)\s+(?:said|added|told|warned|says|adds))\b"
 )
+CONTENT_CUT_RE = re.compile(r";|(?:,|(?<=,[”\"’]))" + _CUT_WORDS + r"|\s[—–]\s|\s--\s")
+#: The report words of ``CONTENT_CUT_RE`` after a comma (or a comma and a closing quote mark).
+CUT_WORDS_RE = re.compile(_CUT_WORDS)
 TO_QUOTE_RE = re.compile(r"[ \t]*[,:][ \t]*")
 DASH_RE = re.compile(r"[ \t,]{0,4}(?:—|–|--|-)[ \t]{0,4}")
 ASIDE_RE = re.compile(r",\s+[^,;:\"“”]{1,60},\s*(?=that\b|[\"“])")
 # 'told a briefing that ...', 'told the state broadcaster on Monday that ...': the addressee ends at 'that'
 OBJECT_THAT_RE = re.compile(r"(\s+(?:[\w'’.&-]+\s+){0,5}?[\w'’.&-]+)(?:\s+that\b|\s*[:,]\s*[\"“‘])")
 INTERRUPTED_RE = re.compile(r",\s+(?!(?:but|and|adding|saying|according|citing|as|while|when|which|who)\b)[a-z]")
+#: The addressee of *told* / *warned*: 'told reporters', 'told the BBC', 'told LA Weekly'.
+ADDRESSEE_RE = re.compile(
+    r"\s+(?:(?:the|a|an|his|her|their|its)\s+)?(?:[A-Z][\w.'’&-]*(?:\s+(?:of\s+|for\s+)?[A-Z][\w.'’&-]*){0,4}"
+    r"|(?:reporters|journalists|press|media|court|jury|parliament|lawmakers|congress|senate|"
+    r"committee|audience|crowd|students|supporters|residents|me|him|her|them|us|listeners|"
+    r"viewers|readers|investors|police|officials|broadcaster|newspaper|outlet|agency|station|"
+    r"channel|network|radio|television|magazine|paper|website|site|daily))"
+)
 COORD_END_RE = re.compile(r"[,;]\s*(?:(?:but|and|while|whereas|yet)\s+)?\Z")
 #: No claim part reaches further than this from its cue (news sentences are far shorter), which
 #: keeps the work per cue bounded on hostile input (a megabyte without a full stop).
 MAX_SPAN = 1500
+#: Heads no speaker phrase ends on: a determiner, a preposition, a clause word, an object pronoun.
+NO_SPEAKER_HEADS = DETS | PREPS | CLAUSE_STOP | OBJ_PRON
+#: Pronoun-like heads that name no speaker ('there', 'someone'); 'one' only after a word ('no one').
+PRONOUN_HEADS = frozenset(
+    ["there", "here", "this", "it's", "what", "all", "one", "none", "nobody", "everyone", "someone", "anyone",
+     "something", "nothing", "everything", "which", "who"]
+)  # fmt: skip
+#: Words of a phrase that addresses the reader or quotes a speaker's own words, not a speaker.
+ADDRESSING_WORDS = frozenset(["you", "you'd", "you've", "they've", "i'm", "we're"])
+#: Words that end a noun phrase read leftwards (unless an acronym or a possessive 'her').
+LEFT_STOPS = CLAUSE_STOP | VERB_STOP | OBJ_PRON
 #: The first, short window the walk left from a cue reads (see ``Extractor.left_np``).
 SHORT_WINDOW = 48
 WHITESPACE_RE = re.compile(r"\s")
+#: The first window the rightward reads (``right_np``, ``clause_follows``) tokenise.
+SHORT_WINDOW_RIGHT = 80
+#: How far past its current token one step of ``right_np`` may read (``org_and_right``: six).
+RIGHT_READ_AHEAD = 7
 #: How many neighbouring claims the post-processing compares a claim with.
 NEAR = 24
 NAME_AFTER_RE = re.compile(r",\s+((?:[A-Z][\w'’.-]+\s+){1,3}[A-Z][\w'’.-]+)\s*,")
@@ -215,12 +244,14 @@ INFINITIVE_RE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class CueSite:
+class CueSite(NamedTuple):
     """One reporting verb in a snippet and what its rules read: the text and its paired quotes,
     the cue span, the window its claim may occupy (``u0``..``u1``: its sentence, at most
     ``MAX_SPAN`` either side), and where the speaker's phrase may start (``lo``: the sentence
-    start, or just after a quote that closes before the cue, whose index is ``prev_quote``)."""
+    start, or just after a quote that closes before the cue, whose index is ``prev_quote``).
+
+    A named tuple, not a frozen dataclass: one is built per cue, and a frozen dataclass's
+    ``__init__`` (a guarded ``object.__setattr__`` per field) cost more than the rules it feeds."""
 
     text: str
     verb: Verb
@@ -230,12 +261,8 @@ class CueSite:
     u1: int
     quotes: Quotes
     qstarts: list[int]
-    lo: int = -1
+    lo: int  # the sentence start ``u0`` unless a quote closes before the cue (see ``left_limit``)
     prev_quote: int = -1
-
-    def __post_init__(self) -> None:
-        if self.lo < 0:
-            object.__setattr__(self, "lo", self.u0)
 
 
 POSTPOSED_NEXT_RE = re.compile(r"(?:but|and|adding|before|after|as|while|when|which|though|although)\b")
@@ -264,20 +291,65 @@ class LeftPhrase(NamedTuple):
     passive: bool  # a form of *be* sat between the phrase and the verb
 
 
-class Tok(NamedTuple):
-    start: int
-    end: int
-    text: str
-    low: str
-
-
-_NEW_TOK = partial(tuple.__new__, Tok)  # a Tok from a 4-tuple, at C speed
+#: A token: ``(start, end, text, lower-case text)``, read by the field indexes below. A plain
+#: tuple, as ``zip`` builds it: the rules make and read tens of thousands per 10,000 snippets, and
+#: a named tuple cost a copy per token to build and a descriptor call per field read.
+Tok = tuple[int, int, str, str]
+START: Final = 0
+END: Final = 1
+TEXT: Final = 2
+LOW: Final = 3
 _START, _END, _GROUP = re.Match.start, re.Match.end, re.Match.group
 
 
 ACRONYM_RE = re.compile(r"\(\s*([A-Z][A-Za-z&]{1,9})\s*\)")
 WORD_RE = re.compile(r"[\w][\w'’.&-]*")
 ACRONYM_GLUE = frozenset(["of", "for", "and", "the", "on", "in", "de", "du", "&", "des", "la"])
+
+
+def content_cut(text: str, p: int, hi: int) -> int:
+    """Where ``CONTENT_CUT_RE.search(text, p, hi)`` starts (``hi`` when it finds nothing), found
+    from the marks each of its alternatives needs (';', a comma, a dash) with ``str.find``: ``re``
+    would try the whole alternation at every character of the content.
+
+    The leftmost start of any alternative is the search's: a ';'; a comma, or a comma and a closing
+    quote mark before ``q`` (the look-behind reads before ``p`` too), then the report words
+    (``CUT_WORDS_RE``, read with the same end ``hi``); a dash between whitespace.
+    """
+    best = text.find(";", p, hi)
+    best = hi if best < 0 else best
+    c = text.find(",", p, best)
+    while c >= 0:
+        if CUT_WORDS_RE.match(text, c + 1, hi):
+            best = c
+            break
+        c = text.find(",", c + 1, best)
+    for closing in '”"’':
+        i = text.find("," + closing, max(0, p - 2), best)
+        while i >= 0:
+            if i + 2 >= p and CUT_WORDS_RE.match(text, i + 2, hi):
+                best = min(best, i + 2)
+                break
+            i = text.find("," + closing, i + 1, best)
+    for dash in ("—", "–", "--"):  # a whitespace before it (from ``p`` on), one after it (before ``hi``)
+        i = text.find(dash, p + 1, best + len(dash))
+        while i >= 0:
+            after = i + len(dash)
+            if after < hi and text[i - 1].isspace() and text[after].isspace():
+                best = min(best, i - 1)
+                break
+            i = text.find(dash, i + 1, best + len(dash))
+    return best
+
+
+def safe_prefix(text: str, toks: list[Tok], lo: int, hi: int) -> int:
+    """How many of the tokens of ``text[lo:hi]`` every longer window from ``lo`` gives alike: those
+    that start before the window's last space (no token spans a space, and none is read past one)."""
+    space = text.rfind(" ", lo, hi)
+    n = len(toks)
+    while n and toks[n - 1][START] >= space:
+        n -= 1
+    return n
 
 
 def acronyms_in(text: str) -> list[tuple[str, str]]:
@@ -334,8 +406,7 @@ def pair_quotes(text: str) -> list[tuple[int, int, bool]]:
     out: list[tuple[int, int, bool]] = []
     open_at = -1
     n = len(text)
-    for n_mark, m in enumerate(QUOTE_RE.finditer(text)):
-        i = m.start()
+    for n_mark, i in enumerate(char_positions(text, QUOTE_CHARS)):
         ch = text[i]
         prev = text[i - 1] if i else " "
         nxt = text[i + 1] if i + 1 < n else " "
@@ -394,11 +465,40 @@ def _single_quotes(text: str) -> list[tuple[int, int, bool]]:
     return out
 
 
+def char_positions(text: str, chars: str) -> list[int]:
+    """The offsets of every character of ``chars`` in ``text``, ascending: ``str.find`` per
+    character (a memchr), many times faster than a regex class scanned by ``re`` (most texts hold
+    none or a few of them)."""
+    out: list[int] = []
+    for ch in chars:
+        i = text.find(ch)
+        while i >= 0:
+            out.append(i)
+            i = text.find(ch, i + 1)
+    out.sort()
+    return out
+
+
+def sentence_ends(text: str) -> list[re.Match[str]]:
+    """``list(SENT_RE.finditer(text))``, trying the pattern only where it can start (a sentence mark:
+    every match starts on one), in the order ``finditer`` tries positions, from the end of the last
+    match on: the same matches."""
+    out: list[re.Match[str]] = []
+    end = 0
+    for i in char_positions(text, SENT_MARKS):
+        if i >= end:
+            m = SENT_RE.match(text, i)
+            if m is not None:
+                out.append(m)
+                end = m.end()
+    return out
+
+
 def sentence_units(text: str, quotes: list[tuple[int, int, bool]]) -> list[int]:
     """Start offsets of the sentences (never splitting inside a quote)."""
     starts = [0]
     qi = 0
-    for m in SENT_RE.finditer(text):
+    for m in sentence_ends(text):
         end = m.end()
         # abbreviation or initial before the period?
         j = m.start()
@@ -434,12 +534,22 @@ class Extractor:
     def tokens(self, text: str, lo: int, hi: int) -> list[Tok]:
         """The tokens of ``text[lo:hi]``. The hottest loop of the extractor, so it runs as C-level
         ``map`` calls only (no Python bytecode per token): matches, then their starts, ends, texts
-        and lower-case texts zipped into ``Tok`` tuples without the NamedTuple's Python ``__new__``."""
+        and lower-case texts zipped into ``Tok`` tuples."""
         matches = list(TOKEN_RE.finditer(text, lo, hi))
         words = list(map(_GROUP, matches))
-        return list(
-            map(_NEW_TOK, zip(map(_START, matches), map(_END, matches), words, map(str.lower, words), strict=True))
-        )
+        return list(zip(map(_START, matches), map(_END, matches), words, map(str.lower, words), strict=True))
+
+    def first_tokens(self, text: str, lo: int, hi: int, need: int) -> list[Tok]:
+        """The first ``need`` tokens of ``text[lo:hi]`` (fewer when it has fewer), from the first
+        ``SHORT_WINDOW_RIGHT`` characters when a whitespace there follows the ``need``-th token:
+        no token spans a whitespace and none is read past one, so up to it every window
+        tokenises alike."""
+        head_end = min(hi, lo + SHORT_WINDOW_RIGHT)
+        if head_end < hi:
+            toks = self.tokens(text, lo, head_end)
+            if len(toks) >= need and WHITESPACE_RE.search(text, toks[need - 1][END], head_end) is not None:
+                return toks[:need]
+        return self.tokens(text, lo, hi)[:need]
 
     def is_adverb(self, low: str) -> bool:
         return low in AUX or (low.endswith("ly") and len(low) > 4 and low not in NOT_ADVERB_LY)
@@ -475,7 +585,7 @@ class Extractor:
         toks = self.tokens(text, w0, end)
         i, passive = self.skip_back_adverbials(toks)
         touched = i - 2  # the leftmost token read so far (skip_back_adverbials and the bracket test)
-        if i >= 2 and toks[i].text == ")" and toks[i - 2].text == "(":
+        if i >= 2 and toks[i][TEXT] == ")" and toks[i - 2][TEXT] == "(":
             i -= 3  # 'The World Health Organisation (WHO) recommends'
         np_end_i = i
         if short and not self._short_walk_is_whole(text, w0, toks, min(touched, i - 1)):
@@ -487,22 +597,22 @@ class Extractor:
             return _RETRY  # the walk ran off a short window: read further back
         if short:
             # the walk read two tokens left of where it stopped, seven past an 'and' (org_and)
-            reach = 7 if any(t.low == "and" for t in toks[max(j, 0) : np_end_i + 1]) else 2
+            reach = 7 if any(t[LOW] == "and" for t in toks[max(j, 0) : np_end_i + 1]) else 2
             if j < 0 or not self._short_walk_is_whole(text, w0, toks, j - reach):
                 return _RETRY
         start_i = j + 1
         if start_i > np_end_i:
-            stop = toks[j].text if j >= 0 else ""
-            pos = toks[j].start if j >= 0 else lo
+            stop = toks[j][TEXT] if j >= 0 else ""
+            pos = toks[j][START] if j >= 0 else lo
             return LeftPhrase(end, end, pos, stop, passive)
         start_i = self.trim_np_lead(toks, start_i, np_end_i)
         if start_i < 0:  # a prepositional opener with no noun phrase after it
-            return LeftPhrase(end, end, toks[-start_i - 1].start, toks[-start_i - 1].text, passive)
+            return LeftPhrase(end, end, toks[-start_i - 1][START], toks[-start_i - 1][TEXT], passive)
         if start_i > np_end_i:
-            return LeftPhrase(end, end, toks[np_end_i].start, toks[np_end_i].text, passive)
-        stop_tok = toks[j].text if j >= 0 else ""
-        stop_pos = toks[j].start if j >= 0 else lo
-        return LeftPhrase(toks[start_i].start, toks[np_end_i].end, stop_pos, stop_tok, passive)
+            return LeftPhrase(end, end, toks[np_end_i][START], toks[np_end_i][TEXT], passive)
+        stop_tok = toks[j][TEXT] if j >= 0 else ""
+        stop_pos = toks[j][START] if j >= 0 else lo
+        return LeftPhrase(toks[start_i][START], toks[np_end_i][END], stop_pos, stop_tok, passive)
 
     @staticmethod
     def _short_walk_is_whole(text: str, w0: int, toks: list[Tok], touched: int) -> bool:
@@ -517,7 +627,7 @@ class Extractor:
         if touched < 1:
             return False
         ws = WHITESPACE_RE.search(text, w0 - 1 if w0 > 0 else 0)
-        return ws is not None and toks[touched - 1].start > ws.start()
+        return ws is not None and toks[touched - 1][START] > ws.start()
 
     def skip_back_adverbials(self, toks: list[Tok]) -> tuple[int, bool]:
         """From the cue leftwards, past auxiliaries, adverbs, negations and time words ('has also
@@ -526,18 +636,23 @@ class Extractor:
         i = len(toks) - 1
         passive = False
         while i >= 0:
-            low = toks[i].low
+            low = toks[i][LOW]
             if low in BE:
                 passive = True
-            if self.is_adverb(low) or low in ("n't", "’t") or low.replace("’", "'") in NEGATED_AUX:
+            if (
+                low in AUX
+                or (low.endswith("ly") and len(low) > 4 and low not in NOT_ADVERB_LY)  # ``is_adverb``, inline
+                or low in ("n't", "’t")
+                or low.replace("’", "'") in NEGATED_AUX
+            ):
                 i -= 1
                 continue
-            if low in WEEKDAYS and not (i > 0 and toks[i - 1].low in PREPS and toks[i - 1].low != "on"):
+            if low in WEEKDAYS and not (i > 0 and toks[i - 1][LOW] in PREPS and toks[i - 1][LOW] != "on"):
                 i -= 1
-                if i >= 0 and toks[i].low == "on":
+                if i >= 0 and toks[i][LOW] == "on":
                     i -= 1
                 continue
-            if low in TIME_NOUNS and i > 0 and toks[i - 1].low in ("this", "last", "next", "that"):
+            if low in TIME_NOUNS and i > 0 and toks[i - 1][LOW] in ("this", "last", "next", "that"):
                 i -= 2
                 continue
             break
@@ -545,15 +660,15 @@ class Extractor:
 
     def verb_before_cue(self, text: str, toks: list[Tok], i: int, end: int) -> bool:
         """Is the word before the cue itself a reporting verb in lower case ('They say adding ...')?"""
-        if i < 0 or toks[i].low not in self.lex.verbs or not toks[i].text.islower():
+        if i < 0 or toks[i][LOW] not in self.lex.verbs or not toks[i][TEXT].islower():
             return False
         return (
             i == 0
-            or toks[i - 1].low in SUBJ_PRON
+            or toks[i - 1][LOW] in SUBJ_PRON
             or (
-                text[toks[i].end : end].strip() == ""
-                and toks[i - 1].low not in DETS
-                and not toks[i - 1].text[0].isupper()
+                text[toks[i][END] : end].strip() == ""
+                and toks[i - 1][LOW] not in DETS
+                and not toks[i - 1][TEXT][0].isupper()
             )
         )
 
@@ -563,12 +678,12 @@ class Extractor:
         j = np_end_i
         while j >= 0:
             t = toks[j]
-            if not (t.text[0].isalnum() or t.text[0] == "_"):
+            if not (t[TEXT][0].isalnum() or t[TEXT][0] == "_"):
                 if self.np_punctuation(toks, j, np_end_i):
                     j -= 1
                     continue
                 break
-            if t.low == "and" and 0 < j < np_end_i and self.org_and(toks, j, np_end_i):
+            if t[LOW] == "and" and 0 < j < np_end_i and self.org_and(toks, j, np_end_i):
                 j -= 1  # 'the Department of Health and Human Services', 'the Food and Drug Administration'
                 continue
             if self.ends_np_left(toks, j, np_end_i) or np_end_i - j >= 24:
@@ -580,43 +695,47 @@ class Extractor:
     def np_punctuation(toks: list[Tok], j: int, np_end_i: int) -> bool:
         """Punctuation inside a name: an abbreviation's period ('Gen.', 'U.S.'), '-', '&', '/'."""
         t = toks[j]
-        if t.text == "." and j > 0 and toks[j - 1].end == t.start:
-            return toks[j - 1].low in ABBREV or len(toks[j - 1].text) == 1
-        return t.text in "-&/" and 0 < j < np_end_i
+        if t[TEXT] == "." and j > 0 and toks[j - 1][END] == t[START]:
+            return toks[j - 1][LOW] in ABBREV or len(toks[j - 1][TEXT]) == 1
+        return t[TEXT] in "-&/" and 0 < j < np_end_i
 
     def ends_np_left(self, toks: list[Tok], j: int, np_end_i: int) -> bool:
         """Does the word at ``toks[j]`` lie outside the noun phrase that ends at ``np_end_i``?"""
         t = toks[j]
-        low = t.low
-        acronym = len(t.text) > 1 and t.text.isupper()
-        possessive = low == "her" and j < np_end_i  # 'Her lawyer said'
-        if not acronym and not possessive and (low in CLAUSE_STOP or low in VERB_STOP or low in OBJ_PRON):
+        low = t[LOW]
+        if (
+            low in LEFT_STOPS
+            and not (len(t[TEXT]) > 1 and t[TEXT].isupper())  # an acronym
+            and not (low == "her" and j < np_end_i)  # a possessive: 'Her lawyer said'
+        ):
             return True
-        if j >= np_end_i or not t.text.islower():
+        if j >= np_end_i or not t[TEXT].islower():
             return False
         if low in self.lex.verbs:
-            return not (low in SOURCE_ADJ and j > 0 and toks[j - 1].low in self.lex.groups)
+            return not (low in SOURCE_ADJ and j > 0 and toks[j - 1][LOW] in self.lex.groups)
         if low in PREPS or low == "to":
             return not self.preposition_in_np(toks, j)
-        return low.endswith("ed") and len(low) > 4 and low not in SOURCE_ADJ and not (j > 0 and toks[j - 1].low in DETS)
+        return (
+            low.endswith("ed") and len(low) > 4 and low not in SOURCE_ADJ and not (j > 0 and toks[j - 1][LOW] in DETS)
+        )
 
     def preposition_in_np(self, toks: list[Tok], j: int) -> bool:
         """A preposition inside a noun phrase follows a noun: 'ambassador to', 'head of',
         'people familiar with the matter', 'a spokesman for the UN'."""
-        low = toks[j].low
+        low = toks[j][LOW]
         left = toks[j - 1] if j > 0 else None
         if left is None:
             return False
         lex = self.lex
         return (
-            left.text[0].isupper()
-            or left.low in SOURCE_ADJ  # 'people familiar with the matter'
-            or (low == "with" and toks[j + 1].low in ("knowledge", "direct", "first-hand", "firsthand"))
-            or left.low in lex.roles
-            or left.low in lex.titles
-            or left.low in lex.bodies
-            or left.low in lex.groups
-            or (low in NP_INNER_PREPS and j > 1 and toks[j - 2].low in DETS)
+            left[TEXT][0].isupper()
+            or left[LOW] in SOURCE_ADJ  # 'people familiar with the matter'
+            or (low == "with" and toks[j + 1][LOW] in ("knowledge", "direct", "first-hand", "firsthand"))
+            or left[LOW] in lex.roles
+            or left[LOW] in lex.titles
+            or left[LOW] in lex.bodies
+            or left[LOW] in lex.groups
+            or (low in NP_INNER_PREPS and j > 1 and toks[j - 2][LOW] in DETS)
         )
 
     @staticmethod
@@ -625,16 +744,16 @@ class Extractor:
         agency said' -> 'the agency'). Returns the new first index, or ``-(k + 1)`` when a
         preposition at ``k`` opens no noun phrase."""
         while start_i <= np_end_i:
-            low = toks[start_i].low
+            low = toks[start_i][LOW]
             if low in LEAD_DROP or low in WEEKDAYS or low in ("yesterday", "today", "tonight"):
                 start_i += 1
                 continue
-            if low in ("this", "last", "next") and start_i < np_end_i and toks[start_i + 1].low in TIME_NOUNS:
+            if low in ("this", "last", "next") and start_i < np_end_i and toks[start_i + 1][LOW] in TIME_NOUNS:
                 start_i += 2
                 continue
             if low in PREPS:
                 k = start_i + 1
-                while k <= np_end_i and not (toks[k].low in DETS or (toks[k].text[0].isupper() and k > start_i + 1)):
+                while k <= np_end_i and not (toks[k][LOW] in DETS or (toks[k][TEXT][0].isupper() and k > start_i + 1)):
                     k += 1
                 if k > np_end_i:
                     return -(start_i + 1)
@@ -649,98 +768,124 @@ class Extractor:
         followed by 'of' / 'for' before it ('Department of Health and Human Services', 'Centers
         for Disease Control and Prevention'). 'Smith and Jones' or 'Britain and France' stay apart."""
         left = toks[j - 1]
-        if not left.text[0].isupper() or not toks[j + 1].text[0].isupper():
+        if not left[TEXT][0].isupper() or not toks[j + 1][TEXT][0].isupper():
             return False
         right = toks[j + 1 : end + 1]
-        if any(not t.text[0].isupper() and t.low not in ("of", "for", "on", "and", "&") for t in right):
+        if any(not t[TEXT][0].isupper() and t[LOW] not in ("of", "for", "on", "and", "&") for t in right):
             return False
         bodies = self.lex.bodies
-        if any(t.low in bodies for t in right):
+        if any(t[LOW] in bodies for t in right):
             return True
         k = j - 1
-        while k > 0 and k >= j - 6 and (toks[k].text[0].isupper() or toks[k].low in ("of", "for", "on")):
-            if toks[k].low in ("of", "for") and toks[k - 1].low in bodies and toks[k - 1].text[0].isupper():
+        while k > 0 and k >= j - 6 and (toks[k][TEXT][0].isupper() or toks[k][LOW] in ("of", "for", "on")):
+            if toks[k][LOW] in ("of", "for") and toks[k - 1][LOW] in bodies and toks[k - 1][TEXT][0].isupper():
                 return True
             k -= 1
         return False
 
     def right_np(self, text: str, p: int, hi: int) -> tuple[int, int] | None:
-        """The noun phrase starting at ``p`` (a speaker after its cue: 'said the agency')."""
-        toks = self.tokens(text, p, min(hi, p + self.window))
+        """The noun phrase starting at ``p`` (a speaker after its cue: 'said the agency').
+
+        The tokens of a ``SHORT_WINDOW_RIGHT``-character window are read first; their answer is kept
+        only when the walk stopped well inside the window's safe prefix (see :meth:`_right_np`),
+        else the full window is read, as always.
+        """
+        end = min(hi, p + self.window)
+        short_end = min(end, p + SHORT_WINDOW_RIGHT)
+        if short_end < end:
+            toks = self.tokens(text, p, short_end)
+            r = self._right_np(text, toks, safe_prefix(text, toks, p, short_end))
+            if not isinstance(r, _Retry):
+                return r
+        toks = self.tokens(text, p, end)
+        r = self._right_np(text, toks, len(toks) + RIGHT_READ_AHEAD)
+        return None if isinstance(r, _Retry) else r
+
+    def _right_np(self, text: str, toks: list[Tok], limit: int) -> tuple[int, int] | _Retry | None:
+        """:meth:`right_np` over ``toks``; ``_RETRY`` as soon as a step could read a token at or past
+        ``limit`` (a step at ``k`` reads up to ``toks[k + 6]``, an organisation's 'and', and asks
+        whether such a token exists): ``limit`` is how many tokens any longer window gives alike, or
+        past the end when ``toks`` is the full window."""
         out_end = start = skip_to = -1
         prev_low = ""
         n_words = 0
         seen_head = False
         for k, t in enumerate(toks):
+            if k + RIGHT_READ_AHEAD >= limit:
+                return _RETRY
             if k <= skip_to:
                 continue
-            low = t.low
-            if not (t.text[0].isalnum() or t.text[0] == "_"):
+            low = t[LOW]
+            if not (t[TEXT][0].isalnum() or t[TEXT][0] == "_"):
                 step = self.np_mark_right(toks, k, start, prev_low)
                 if step is None:
                     break
                 if step >= 0:
-                    out_end, skip_to = toks[step].end, step
+                    out_end, skip_to = toks[step][END], step
                 continue
             if start < 0:
-                if t.text.islower() and (
+                if t[TEXT].islower() and (
                     low in CLAUSE_STOP or low in VERB_STOP or low in PREPS or low in OBJ_PRON or low in self.lex.verbs
                 ):
                     return None
-                start = t.start
+                start = t[START]
             else:
-                nxt_low = toks[k + 1].low if k + 1 < len(toks) else ""
+                nxt_low = toks[k + 1][LOW] if k + 1 < len(toks) else ""
                 held = low in DOC_PARTICIPLES and prev_low in DOC_NOUNS and nxt_low == "by"
                 if (low in DOC_NOUNS and prev_low in DETS) or held:
-                    out_end, prev_low, seen_head = t.end, low, True
+                    out_end, prev_low, seen_head = t[END], low, True
                     n_words += 1
                     continue  # 'a report by ...', 'documents seen by ...': the document's phrase goes on
                 if low == "and" and self.org_and_right(toks, k):
-                    out_end, prev_low = t.end, low
+                    out_end, prev_low = t[END], low
                     continue  # 'the Securities and Exchange Commission'
                 if self.ends_np_right(toks, k, prev_low, seen_head):
                     break
             if low not in DETS and low not in PREPS:
                 seen_head = True
-            out_end = t.end
+            out_end = t[END]
             prev_low = low
             n_words += 1
             if n_words >= 16:
                 break
-        if start < 0 or out_end <= start:
+        return self.without_tail(text, start, out_end)
+
+    @staticmethod
+    def without_tail(text: str, start: int, end: int) -> tuple[int, int] | None:
+        """The phrase read rightwards, not ending on a preposition or determiner (None: empty)."""
+        if start < 0 or end <= start:
             return None
-        # do not end on a preposition or determiner
-        m = NP_TAIL_RE.search(text, start, out_end)
+        m = NP_TAIL_RE.search(text, start, end)
         if m:
-            out_end = m.start()
-        return (start, out_end) if out_end > start else None
+            end = m.start()
+        return (start, end) if end > start else None
 
     @staticmethod
     def np_mark_right(toks: list[Tok], k: int, start: int, prev_low: str) -> int | None:
         """Punctuation read rightwards: None ends the phrase; -1 steps over it ('-', '&');
         an index takes the phrase up to that token (an abbreviation's period, '(SEC)')."""
         t = toks[k]
-        if t.text == "." and prev_low and (prev_low in ABBREV or len(prev_low) == 1):
+        if t[TEXT] == "." and prev_low and (prev_low in ABBREV or len(prev_low) == 1):
             return k
-        if t.text in "-&" and start >= 0 and k + 1 < len(toks) and toks[k + 1].text[0].isalnum():
+        if t[TEXT] in "-&" and start >= 0 and k + 1 < len(toks) and toks[k + 1][TEXT][0].isalnum():
             return -1
         if (
-            t.text == "("
+            t[TEXT] == "("
             and start >= 0
-            and toks[k - 1].text[0].isupper()
+            and toks[k - 1][TEXT][0].isupper()
             and k + 2 < len(toks)
-            and toks[k + 1].text.isupper()
-            and toks[k + 2].text == ")"
+            and toks[k + 1][TEXT].isupper()
+            and toks[k + 2][TEXT] == ")"
         ):
             return k + 2  # 'the Securities and Exchange Commission (SEC)'
         return None
 
     def org_and_right(self, toks: list[Tok], k: int) -> bool:
         """Is the 'and' at ``k`` inside an organisation's name read rightwards?"""
-        if k + 1 >= len(toks) or not toks[k - 1].text[0].isupper():
+        if k + 1 >= len(toks) or not toks[k - 1][TEXT][0].isupper():
             return False
         e = k + 1
-        while e + 1 < len(toks) and e < k + 6 and toks[e + 1].text[0].isupper():
+        while e + 1 < len(toks) and e < k + 6 and toks[e + 1][TEXT][0].isupper():
             e += 1
         return self.org_and(toks, k, e)
 
@@ -748,10 +893,10 @@ class Extractor:
         """Does the word at ``k`` lie outside the phrase read so far: a clause word or verb, a
         preposition no noun before it takes, a second determiner or a number after the head?"""
         t = toks[k]
-        low = t.low
+        low = t[LOW]
         lex = self.lex
         if (
-            t.text.islower()
+            t[TEXT].islower()
             and (low in CLAUSE_STOP or low in VERB_STOP or low in lex.verbs)
             and not (low in SOURCE_ADJ and (prev_low in lex.groups or prev_low in lex.roles))
         ):
@@ -759,13 +904,13 @@ class Extractor:
         if low in PREPS or low == "to":
             if not self.preposition_right(toks, k, prev_low):
                 return True
-            return not (k + 1 < len(toks) and (toks[k + 1].text[0].isupper() or toks[k + 1].low in DETS))
+            return not (k + 1 < len(toks) and (toks[k + 1][TEXT][0].isupper() or toks[k + 1][LOW] in DETS))
         if (
             low in DETS and seen_head and prev_low not in PREPS and prev_low not in NP_INNER_PREPS and prev_low != "to"
-        ) or (t.text[0].isdigit() and seen_head):
+        ) or (t[TEXT][0].isdigit() and seen_head):
             return True
         return (
-            t.text.islower()
+            t[TEXT].islower()
             and prev_low not in DETS
             and low not in SOURCE_ADJ
             and ((low.endswith("ed") and len(low) > 4) or low in IRREGULAR_PAST)
@@ -774,7 +919,7 @@ class Extractor:
     def preposition_right(self, toks: list[Tok], k: int, prev_low: str) -> bool:
         """A preposition the noun before it takes: 'head of', 'spokesman for', 'a report by',
         'people briefed on', 'people with knowledge of'."""
-        low = toks[k].low
+        low = toks[k][LOW]
         lex = self.lex
         return (
             low in NP_INNER_PREPS
@@ -786,7 +931,7 @@ class Extractor:
                 and low in ("with", "by", "from", "to", "in", "at")
             )
             or prev_low in SOURCE_ADJ  # 'two people briefed on the matter'
-            or (low == "with" and k + 1 < len(toks) and toks[k + 1].low in ("knowledge", "direct"))
+            or (low == "with" and k + 1 < len(toks) and toks[k + 1][LOW] in ("knowledge", "direct"))
         )
 
     # ------------------------------------------------------------------ helpers
@@ -805,21 +950,13 @@ class Extractor:
 
     def skip_object(self, text: str, p: int, hi: int) -> int:
         """Skip the addressee of *told* / *warned*: 'told reporters', 'told the BBC', 'told LA Weekly'."""
-        m = re.compile(
-            r"\s+(?:(?:the|a|an|his|her|their|its)\s+)?(?:[A-Z][\w.'’&-]*(?:\s+(?:of\s+|for\s+)?[A-Z][\w.'’&-]*){0,4}"
-            r"|(?:reporters|journalists|press|media|court|jury|parliament|lawmakers|congress|senate|"
-            r"committee|audience|crowd|students|supporters|residents|me|him|her|them|us|listeners|"
-            r"viewers|readers|investors|police|officials|broadcaster|newspaper|outlet|agency|station|"
-            r"channel|network|radio|television|magazine|paper|website|site|daily))"
-        ).match(text, p, hi)
+        m = ADDRESSEE_RE.match(text, p, hi)
         return m.end() if m else p
 
     def content_to_end(self, text: str, p: int, hi: int) -> tuple[int, int] | None:
         while p < hi and text[p] in " ,:\t\n":
             p += 1
-        m = CONTENT_CUT_RE.search(text, p, hi)
-        e = m.start() if m else hi
-        return self.trim(text, p, e)
+        return self.trim(text, p, content_cut(text, p, hi))
 
     @staticmethod
     def trim(text: str, s: int, e: int) -> tuple[int, int] | None:
@@ -841,12 +978,17 @@ class Extractor:
         return -1
 
     # ------------------------------------------------------------------ main
-    def extract(self, text: str) -> list[Claim]:
+    def extract(self, text: str, regions: Regions = None) -> list[Claim]:
         """Every claim of one text: cues first, then quotes without a verb, then pronouns resolved
-        and duplicates dropped. Work per cue is bounded (``MAX_SPAN``): linear in the text."""
+        and duplicates dropped. Work per cue is bounded (``MAX_SPAN``): linear in the text.
+
+        ``regions``: where the column's RE2 prefilter matched in ``text``
+        (:func:`~toolkit_attribution.prefilter.cue_regions`); the cue scan then searches only
+        from there. None: the whole text is scanned (the same cues either way).
+        """
         if not text or len(text) < 8:
             return []
-        cues = list(self.lex.cue_re.finditer(text))
+        cues = find_cues(self.lex.cue_re, text, regions)
         if not cues and "‘" not in text and QUOTE_RE.search(text) is None:
             return []  # no cue and no quote mark: nothing can make a claim (most snippets)
         quotes = pair_quotes(text)
@@ -855,13 +997,17 @@ class Extractor:
         if dl and not (len(units) > 1 and dl.end() >= units[1]):
             units[0] = dl.end()  # the dateline is no part of the first sentence's claims
         claims, used_quotes = self.cue_claims(text, cues, quotes, units)
-        self.quote_claims(text, quotes, units, claims, used_quotes)
+        if quotes:
+            self.quote_claims(text, quotes, units, claims, used_quotes)
+        if not claims:
+            return claims  # (the steps below only revise claims found)
         for c in claims:
             self.trim_to_pronoun(text, c)
         claims.sort(key=lambda c: (c.content_start, c.speaker_start))
         if self.resolve:
             self.resolve_pronouns(text, claims, quotes)
-        claims = self.dedupe(text, claims)
+        if len(claims) > 1:  # one claim is never a duplicate, nor nested in another
+            claims = self.dedupe(text, claims)
         for c in claims:  # the speaker as written: the pronoun, its antecedent kept beside it
             if c.pronoun_start >= 0:
                 c.antecedent_start, c.antecedent_end = c.speaker_start, c.speaker_end
@@ -879,7 +1025,7 @@ class Extractor:
         used_quotes: set[int] = set()
         for m in cues:
             cs, ce = m.span()
-            if self.quote_at(quotes, qstarts, cs) >= 0:
+            if qstarts and self.quote_at(quotes, qstarts, cs) >= 0:
                 continue  # a cue inside quoted speech belongs to the quote, not to the snippet
             if claims and cs < claims[-1].cue_end:
                 continue  # part of the cue before it: 'said in a blog post', 'wrote in a statement
@@ -895,7 +1041,7 @@ class Extractor:
                     verb = Verb(word, "speech", "clause", False)
                 if verb is None:
                     continue
-                c = self.verb_claim(CueSite(text, verb, cs, ce, u0, u1, quotes, qstarts), claims)
+                c = self.verb_claim(CueSite(text, verb, cs, ce, u0, u1, quotes, qstarts, u0), claims)
             if c is not None:
                 claims.append(c)
                 if c.quote >= 0:
@@ -905,23 +1051,26 @@ class Extractor:
     # ------------------------------------------------------------------ verbs
     def noun_use(self, text: str, word: str, cs: int, ce: int, u0: int) -> bool:
         """Is this cue form used as a noun here ('privacy rules', 'the report', 'reports have')?"""
-        nxt = TOKEN_RE.match(text, ce + len(text[ce : ce + 20]) - len(text[ce : ce + 20].lstrip()))
-        if nxt is not None and nxt.group().lower() in FINITE and nxt.group().lower() not in ("’s", "'s"):
-            return True
+        after = text[ce : ce + 20]
+        nxt = TOKEN_RE.match(text, ce + len(after) - len(after.lstrip()))
+        if nxt is not None:
+            nxt_low = nxt.group().lower()
+            if nxt_low in FINITE and nxt_low not in ("’s", "'s"):
+                return True
         if word not in self.lex.ambiguous:
             return False
         toks = self.tokens(text, max(u0, cs - 60), cs)
         if not toks:
             return True
         prev = toks[-1]
-        low = prev.low
-        if len(toks) > 1 and toks[-2].low in ("a", "an", "the") and nxt is not None and nxt.group() in self.lex.verbs:
+        low = prev[LOW]
+        if len(toks) > 1 and toks[-2][LOW] in ("a", "an", "the") and nxt is not None and nxt.group() in self.lex.verbs:
             return True  # 'A Pentagon report said ...': a determiner, a modifier, the noun, its verb
         if low in DETS or low in PREPS:
             return True
-        if not prev.text[0].isalnum():
-            return prev.text not in ('"', "”", "»", "’", ",")
-        if prev.text[0].isupper() or low in SUBJ_PRON or low in AUX:
+        if not prev[TEXT][0].isalnum():
+            return prev[TEXT] not in ('"', "”", "»", "’", ",")
+        if prev[TEXT][0].isupper() or low in SUBJ_PRON or low in AUX:
             return False
         lex = self.lex
         base = low.removesuffix("'s").removesuffix("’s")
@@ -980,7 +1129,7 @@ class Extractor:
             qs_, qe_ = quotes[k][0], quotes[k][1]
             after_q = text[qe_ + 1 : qe_ + 4].lstrip()
             if text[qe_ - 1] in ",.!?…—-" or after_q.startswith((",", "—", "–", "-")) or qe_ - qs_ > 60:
-                return replace(site, lo=max(site.u0, qe_ + 1), prev_quote=k)
+                return site._replace(lo=max(site.u0, qe_ + 1), prev_quote=k)
         return site
 
     def participle_claim(self, site: CueSite, stop_pos: int, stop_tok: str, claims: list[Claim]) -> Claim | None:
@@ -1231,28 +1380,28 @@ class Extractor:
 
     def clause_follows(self, text: str, q: int, u1: int) -> bool:
         """Does a clause without 'that' start at ``q``? ('found only a quarter of voters favoured ...')."""
-        toks = self.tokens(text, q, min(u1, q + 160))
-        for k, t in enumerate(toks[:14]):
-            low = t.low
+        toks = self.first_tokens(text, q, min(u1, q + 160), 14)
+        for k, t in enumerate(toks):
+            low = t[LOW]
             if k == 0:
-                if not t.text[0].isalnum() and t.text not in '"“':
+                if not t[TEXT][0].isalnum() and t[TEXT] not in '"“':
                     return False
                 if low in WH_WORDS:
                     return True  # 'explained how ...', 'noted what began as ...'
-                if t.text.islower() and (low in IRREGULAR_PAST or (low.endswith("ed") and len(low) > 4)):
+                if t[TEXT].islower() and (low in IRREGULAR_PAST or (low.endswith("ed") and len(low) > 4)):
                     return False  # a verb with no subject: '... Wikinews observed took out their phones'
                 continue
             if low in ("that", "which", "who", "where", "when", ",", ";", ":", "(", "to"):
                 return False
-            if low in FINITE or (low in IRREGULAR_PAST and toks[k - 1].low not in DETS):
+            if low in FINITE or (low in IRREGULAR_PAST and toks[k - 1][LOW] not in DETS):
                 return True
             if (
-                t.text.islower()
+                t[TEXT].islower()
                 and low.endswith("ed")
                 and len(low) > 4
-                and toks[k - 1].low not in DETS
-                and toks[k - 1].low not in PREPS
-                and toks[k - 1].low not in FINITE
+                and toks[k - 1][LOW] not in DETS
+                and toks[k - 1][LOW] not in PREPS
+                and toks[k - 1][LOW] not in FINITE
             ):
                 return k > 1
         return False
@@ -1474,33 +1623,15 @@ class Extractor:
             )
         head = words[-1].lower().strip(".,")
         first = words[0].lower()
-        if head in DETS or head in PREPS or head in CLAUSE_STOP or head in OBJ_PRON:
+        if head in NO_SPEAKER_HEADS:
             return False
-        if head in (
-            "there",
-            "here",
-            "this",
-            "it's",
-            "what",
-            "all",
-            "one",
-            "none",
-            "nobody",
-            "everyone",
-            "someone",
-            "anyone",
-            "something",
-            "nothing",
-            "everything",
-            "which",
-            "who",
-        ):
+        if head in PRONOUN_HEADS:
             return head == "one" and len(words) > 1
-        if not any(ch.isalpha() for ch in head):
+        if not (head[:1].isalpha() or any(ch.isalpha() for ch in head)):
             return False
         if first in ("to", "of", "not"):
             return False
-        return not any(w.lower() in ("you", "you'd", "you've", "they've", "i'm", "we're") for w in words)
+        return ADDRESSING_WORDS.isdisjoint(map(str.lower, words))
 
     @staticmethod
     def has_finite(s: str) -> bool:

@@ -18,9 +18,9 @@ what it gives on the whole collection. The plan:
 5. the labels joined back, a shuffle of the snippets' own rows by label (so each partition holds
    whole components), and the ordinary pandas ``combine`` per partition: columns and ``clusters``.
 
-``fact``/``paraphrase`` link clusters by embedding neighbours across the whole collection, which
-this plan does not block yet: those levels gather the extracted rows into one task (as
-``run_dask`` did before plans) with a ``RuntimeWarning`` saying so.
+``fact``/``paraphrase`` run steps 1-4, then :mod:`toolkit_dedup.dask_semantic`: the near combine per
+partition, embeddings of the near clusters' representatives, neighbour blocks by shuffle, pair
+decisions, components of the accepted pairs, the chaining guard per group of linked clusters.
 """
 
 from __future__ import annotations
@@ -67,17 +67,15 @@ def dedup_plan(step: DaskStep) -> DaskOutput:
     snippets = step.snippets
     frame = snippets[[c for c in FRAME_COLUMNS if c in snippets.columns]]
     extracted = step.extracted["columns"]
-    if params.level in ("fact", "paraphrase"):
-        warnings.warn(
-            f"dedup level {params.level!r} on Dask: the embedding neighbours are not blocked yet, so the "
-            "extracted rows are gathered into one task",
-            RuntimeWarning,
-            stacklevel=2,
-        )
-        bundle = gather_small(_bundle_meta_safe(frame, extracted))
-        return _combine_parts(bundle, params)
     names = as_delayed(frame.map_partitions(_source_names, meta=_NAMES_META).drop_duplicates())
     bundle = frame.map_partitions(_bundle, extracted, names, meta=_bundle(frame._meta, extracted._meta, _NAMES_META))
+    if params.level in ("fact", "paraphrase"):
+        from toolkit_dedup.dask_semantic import RANK, semantic_plan
+
+        if step.ranks is not None:
+            meta = bundle._meta.assign(**{RANK: np.int64(0)})
+            bundle = bundle.map_partitions(_with_rank, step.ranks, meta=meta, align_dataframes=False)
+        return semantic_plan(_label_components(bundle, params, step.npartitions), params, step.npartitions)
     if params.level == "exact":
         labelled = bundle.assign(**{LABEL: bundle[NODE]})
     else:
@@ -126,18 +124,19 @@ def _bundle(frame: pd.DataFrame, extracted: pd.DataFrame, names: pd.DataFrame) -
     return out
 
 
+def _with_rank(part: pd.DataFrame, ranks: pd.Series) -> pd.DataFrame:
+    """A partition's rows with their input position (the fact level orders keyless snippets by it)."""
+    from toolkit_dedup.dask_semantic import RANK
+
+    return part.assign(**{RANK: ranks.reindex(part.index).to_numpy(dtype=np.int64)})
+
+
 def node_hashes(keys: pd.Series, ids: pd.Index) -> np.ndarray:
     """The node of each snippet: a 64-bit hash of its key, or of its id when the key is empty."""
     values = keys.astype("string").to_numpy(dtype=object, na_value=None)
     own = np.array([not k for k in values.tolist()], dtype=bool)
     names = np.where(own, np.array(["\x00id\x00" + str(i) for i in ids], dtype=object), values)
     return stable_hash(pd.Series(names, dtype=object)) if len(names) else np.zeros(0, np.uint64)
-
-
-def _bundle_meta_safe(frame: Any, extracted: Any) -> Any:
-    """Frame and extracted columns side by side (the gathered path: no key choice made here)."""
-    meta = pd.concat([frame._meta, extracted._meta], axis=1)
-    return frame.map_partitions(_side_by_side, extracted, meta=meta)
 
 
 def _side_by_side(frame: pd.DataFrame, extracted: pd.DataFrame) -> pd.DataFrame:

@@ -152,17 +152,23 @@ def cosine_pairs(
 
 
 def _pairs_within(
-    vecs: np.ndarray, members: np.ndarray, threshold: float, block: int = 2048
+    vecs: np.ndarray, members: np.ndarray, threshold: float, block: int = 1024
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs of ``members`` at cosine ``>= threshold``, row block by row block.
+
+    Each block of rows is compared with its own and the later rows only (the upper triangle: half
+    the products of the full square), and blocks are small enough for their similarity matrix to
+    be reused memory rather than fresh pages.
+    """
     sub = vecs[members]
     out_a, out_b, out_c = [], [], []
     for lo in range(0, len(sub), block):
-        sims = sub[lo : lo + block] @ sub.T
+        sims = sub[lo : lo + block] @ sub[lo:].T
         i, j = np.nonzero(sims >= threshold)
-        keep = j > i + lo
+        keep = j > i
         i, j = i[keep], j[keep]
         out_a.append(members[i + lo])
-        out_b.append(members[j])
+        out_b.append(members[j + lo])
         out_c.append(sims[i, j].astype(np.float64))
     a, b = np.concatenate(out_a), np.concatenate(out_b)
     lo_, hi_ = np.minimum(a, b), np.maximum(a, b)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from toolkit_dedup import minhash
-from toolkit_dedup.graph import components, guarded_clusters, pick_first
+from toolkit_dedup.graph import components, guarded_clusters
+from toolkit_dedup.normalize import arrow_strings
 from toolkit_dedup.numbers import figures_conflict
 
 NAT = np.iinfo(np.int64).max
@@ -28,6 +30,11 @@ def published_ns(frame: pd.DataFrame) -> np.ndarray:
     """Publication times as int64 nanoseconds, missing ones last."""
     if "published_at" not in frame.columns:
         return np.full(len(frame), NAT, dtype=np.int64)
+    values = frame["published_at"].array
+    if isinstance(values, pd.arrays.DatetimeArray) and str(values.dtype) == "datetime64[ns, UTC]":
+        ns = values.asi8.copy()  # what the conversion below gives for the snippet frame's own dtype
+        ns[values.isna()] = NAT
+        return ns
     ts = pd.to_datetime(frame["published_at"], utc=True, errors="coerce")
     ns = ts.to_numpy(dtype="datetime64[ns]").view(np.int64).copy()
     ns[ts.isna().to_numpy()] = NAT
@@ -36,7 +43,11 @@ def published_ns(frame: pd.DataFrame) -> np.ndarray:
 
 def id_ranks(frame: pd.DataFrame) -> np.ndarray:
     """Each snippet's rank among the collection's snippet ids (the content-derived last tie-break)."""
-    ids = pa.array(frame.index.astype(str).to_numpy(dtype=object).tolist(), type=pa.large_string())
+    index = frame.index
+    if isinstance(index.array, pd.arrays.ArrowStringArray):
+        ids = arrow_strings(pd.Series(index.array))
+    else:
+        ids = pa.array(index.astype(str).to_numpy(dtype=object).tolist(), type=pa.large_string())
     order = pc.sort_indices(ids).to_numpy().astype(np.int64)
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
@@ -72,13 +83,33 @@ class Nodes:
         np.logical_and.at(node_cut, node, cut)
         node_words = np.zeros(n_nodes, dtype=np.int64)
         node_words[node] = words
-        raw_len = frame["text"].astype("string").str.len().fillna(0).to_numpy(dtype=np.int64)
+        raw_len = pc.fill_null(pc.utf8_length(arrow_strings(frame["text"])), 0).to_numpy().astype(np.int64)
         rule = (published_ns(frame), cut, -key_len, -raw_len, id_ranks(frame))
         return cls(node, n_keys, n_nodes, uniq, cut, node_cut, node_words, rule)
 
     def snippet_rep(self, labels_of_snippet: np.ndarray) -> np.ndarray:
-        """The representative snippet of every snippet's group under a snippet labelling."""
-        return pick_first(labels_of_snippet, *self.rule)
+        """The representative snippet of every snippet's group under a snippet labelling.
+
+        What ``pick_first(labels, *self.rule)`` gives: the rule is the same for every labelling of a
+        run (the guard asks up to a dozen times), so the snippets are sorted by it once and each
+        call takes the member of least rank per group, a linear pass instead of a six-key sort.
+        """
+        order, rank = self._rule_order
+        if len(order) == 0:
+            return order
+        labels = np.asarray(labels_of_snippet, dtype=np.int64)
+        best = np.full(int(labels.max()) + 1, len(order), dtype=np.int64)
+        np.minimum.at(best, labels, rank)
+        return order[best[labels]]
+
+    @cached_property
+    def _rule_order(self) -> tuple[np.ndarray, np.ndarray]:
+        """The snippets sorted by the representative rule (then position), and each one's rank."""
+        n = len(self.node)
+        order = np.lexsort((np.arange(n), *reversed(self.rule))).astype(np.int64)
+        rank = np.empty(n, dtype=np.int64)
+        rank[order] = np.arange(n)
+        return order, rank
 
     def node_rep(self, labels: np.ndarray) -> np.ndarray:
         """Representative node of every node under a node labelling (via the snippet rule)."""

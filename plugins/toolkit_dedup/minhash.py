@@ -14,8 +14,10 @@ partition and shuffles band keys.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -33,9 +35,13 @@ def _mix64(x: np.ndarray) -> np.ndarray:
     return x
 
 
+@lru_cache(maxsize=64)
 def _multipliers(k: int, seed: int) -> np.ndarray:
+    """Odd 64-bit multipliers from ``seed`` (read-only: cached, shared by every call and thread)."""
     rng = np.random.default_rng(seed)
-    return rng.integers(1, 2**63, size=k, dtype=np.uint64) | np.uint64(1)
+    out = rng.integers(1, 2**63, size=k, dtype=np.uint64) | np.uint64(1)
+    out.setflags(write=False)
+    return out
 
 
 def shingle_hashes(keys: pa.Array, k: int = 5, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -113,35 +119,55 @@ def signatures(
     return sig, counts
 
 
+@lru_cache(maxsize=16)
 def _probe_table(num_perm: int, seed: int, rounds: int = 64) -> np.ndarray:
+    """Densification probes (read-only: cached, shared by every call and thread)."""
     rng = np.random.default_rng(seed + 7919)
-    return rng.integers(0, num_perm, size=(rounds, num_perm), dtype=np.int64)
+    out = rng.integers(0, num_perm, size=(rounds, num_perm), dtype=np.int64)
+    out.setflags(write=False)
+    return out
 
 
 def _densify(sig: np.ndarray, probe: np.ndarray) -> None:
-    """Fill empty bins from a pseudo-random non-empty bin of the same row, in place."""
+    """Fill empty bins from a pseudo-random non-empty bin of the same row, in place.
+
+    Round ``r`` fills a still-empty cell from bin ``probe[r, col]`` of its row when that bin had a
+    shingle; cells the rounds leave empty take the row's first non-empty bin. Only the cells still
+    waiting are carried from round to round, as 32-bit flat positions when they fit (the row and
+    column are recomputed from it), which halves the memory traffic of the first rounds.
+    """
     n, m = sig.shape
     flat = sig.reshape(-1)
-    orig_empty = flat == _EMPTY
-    cells = np.flatnonzero(orig_empty)
+    empty = flat == _EMPTY
+    cells = np.flatnonzero(empty)
     if len(cells) == 0:
         return
-    full_rows = np.flatnonzero(orig_empty.reshape(n, m).all(axis=1))
+    full_rows = np.flatnonzero(empty.reshape(n, m).all(axis=1))
     if len(full_rows):  # rows without any shingle stay empty
         cells = cells[~np.isin(cells // m, full_rows)]
-    rows = cells - cells % m
-    cols = cells % m
-    for r in range(len(probe)):
-        src = rows + probe[r, cols]
-        ok = ~orig_empty[src]
-        flat[cells[ok]] = flat[src[ok]]
-        keep = ~ok
-        cells, rows, cols = cells[keep], rows[keep], cols[keep]
+    itype = np.int32 if n * m < 2**31 else np.int64
+    cells = cells.astype(itype)
+    filled = ~empty
+    probes = probe.astype(itype)
+    low = itype(m - 1)
+    for r in range(len(probes)):
+        cols = cells & low if m & (m - 1) == 0 else cells % itype(m)
+        src = cells - cols + probes[r][cols]
+        ok = filled[src]
+        hit = np.flatnonzero(ok)
+        flat[cells[hit]] = flat[src[hit]]
+        cells = cells[~ok]
         if len(cells) == 0:
             return
     # Extremely sparse rows left over: take the row's first non-empty bin.
-    first = np.argmax(~orig_empty.reshape(n, m), axis=1)
+    rows = cells - cells % m
+    first = np.argmax(filled.reshape(n, m), axis=1)
     flat[cells] = flat[rows + first[rows // m]]
+
+
+#: Band keys are mixed for this many (row, band) cells at once: all bands of a small collection
+#: in one pass per signature row, a few bands at a time of a large one (memory stays ~32 MB).
+_KEY_CELLS = 1 << 22
 
 
 def band_keys(
@@ -149,14 +175,16 @@ def band_keys(
 ) -> Iterator[np.ndarray]:
     """One uint64 key per row (of ``idx``, default all) and band (a partition-local step)."""
     mult = _multipliers(rows, seed + 17)
-    n = len(sig) if idx is None else len(idx)
-    for b in range(bands):
-        cols = sig[:, b * rows : (b + 1) * rows] if idx is None else sig[idx, b * rows : (b + 1) * rows]
-        key = np.full(n, np.uint64(b + 1), dtype=np.uint64)
+    part = sig if idx is None else sig[idx]
+    step = max(1, min(bands, _KEY_CELLS // max(len(part), 1)))
+    for first in range(0, bands, step):
+        last = min(bands, first + step)
+        block = part[:, first * rows : last * rows].reshape(len(part), last - first, rows)
+        key = np.broadcast_to(np.arange(first + 1, last + 1, dtype=np.uint64), block.shape[:2]).copy()
         for j in range(rows):
-            key ^= cols[:, j].astype(np.uint64) * mult[j]
+            key ^= block[:, :, j].astype(np.uint64) * mult[j]
             key = _mix64(key)
-        yield key
+        yield from key.T
 
 
 def row_hashes(sig: np.ndarray, seed: int = 1, chunk: int = 65_536) -> np.ndarray:
@@ -233,29 +261,29 @@ def containment(jac: np.ndarray, n_small: np.ndarray, n_big: np.ndarray, min_rat
 
 
 def exact_containment(keys: pa.Array, x: np.ndarray, y: np.ndarray, k: int = 5, seed: int = 1) -> np.ndarray:
-    """Exact share of the shingles of ``keys[x[i]]`` found in ``keys[y[i]]``, for every pair ``i``."""
+    """Exact share of the shingles of ``keys[x[i]]`` found in ``keys[y[i]]``, for every pair ``i``.
+
+    Each ``(pair, shingle)`` becomes one integer (the pair times the number of distinct shingle
+    hashes, plus the hash's code), so distinct shingles per pair and the ones both sides hold are
+    found with hash tables (``pd.unique``, ``isin``): linear, where sorting the pairs was not.
+    """
     m = len(x)
     if m == 0:
         return np.zeros(0)
     dx, hx = shingle_hashes(keys.take(pa.array(x)), k=k, seed=seed)
     dy, hy = shingle_hashes(keys.take(pa.array(y)), k=k, seed=seed)
-
-    def unique_pairs(d: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        order = np.lexsort((h, d))
-        d, h = d[order], h[order]
-        keep = np.ones(len(d), dtype=bool)
-        keep[1:] = (d[1:] != d[:-1]) | (h[1:] != h[:-1])
-        return d[keep], h[keep]
-
-    dx, hx = unique_pairs(dx, hx)
-    dy, hy = unique_pairs(dy, hy)
-    d = np.concatenate([dx, dy])
-    h = np.concatenate([hx, hy])
-    order = np.lexsort((h, d))
-    d, h = d[order], h[order]
-    both = (d[1:] == d[:-1]) & (h[1:] == h[:-1])
-    inter = np.bincount(d[1:][both], minlength=m)
-    size = np.bincount(dx, minlength=m)
+    codes, uniques = pd.factorize(np.concatenate([hx, hy]))
+    width = max(len(uniques), 1)
+    if m > 1 and m * width >= 2**62:  # the combined integers would overflow: halve the pairs
+        half = m // 2
+        return np.concatenate(
+            [exact_containment(keys, x[:half], y[:half], k, seed), exact_containment(keys, x[half:], y[half:], k, seed)]
+        )
+    in_x = pd.unique(dx * width + codes[: len(hx)])
+    in_y = pd.unique(dy * width + codes[len(hx) :])
+    both = in_x[pd.Index(in_y).get_indexer(in_x) >= 0] if len(in_y) else in_x[:0]
+    size = np.bincount(in_x // width, minlength=m)
+    inter = np.bincount(both // width, minlength=m)
     return np.where(size > 0, inter / np.maximum(size, 1), 0.0)
 
 

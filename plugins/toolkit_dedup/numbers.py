@@ -26,15 +26,24 @@ def hash_number(token: str) -> int:
     return (h * 2654435761 & 0xFFFFFFFF) >> 26
 
 
-def _bits(tokens: Sequence[str]) -> int:
+def _bits(tokens: Sequence[str], bit_of: dict[str, int]) -> int:
     mask = 0
     for tok in tokens:
-        mask |= 1 << hash_number(tok.lstrip("0") or "0")
+        bit = bit_of.get(tok)
+        if bit is None:
+            bit = bit_of[tok] = 1 << hash_number(tok.lstrip("0") or "0")
+        mask |= bit
     return mask
 
 
 def key_masks(key: str, cut_off: bool = False) -> tuple[int, int]:
     """The two figure sets of one normalised key (see :func:`number_masks`)."""
+    return _key_masks(key, cut_off, {})
+
+
+def _key_masks(key: str, cut_off: bool, bit_of: dict[str, int]) -> tuple[int, int]:
+    """:func:`key_masks` with a memo of number tokens' bits (per call of the caller, never shared:
+    the same few numbers recur across different texts, so this holds when every text differs)."""
     if cut_off and key and key[-1] in _TRAILING:
         stripped = key.rstrip(_TRAILING)
         # Only a figure at the very end is dropped: "[0-9][0-9 ]*$" starts at a digit.
@@ -44,7 +53,7 @@ def key_masks(key: str, cut_off: bool = False) -> tuple[int, int]:
         return 0, 0
     joined = [r.replace(" ", "") for r in runs]
     apart = [tok for r in runs for tok in r.split(" ")]
-    return _bits(joined), _bits(apart)
+    return _bits(joined, bit_of), _bits(apart, bit_of)
 
 
 def number_masks(keys: Sequence[str | None], cut: Sequence[bool] | np.ndarray | None = None) -> np.ndarray:
@@ -60,9 +69,11 @@ def number_masks(keys: Sequence[str | None], cut: Sequence[bool] | np.ndarray | 
     n = len(keys)
     masks = np.zeros((n, 2), dtype=np.uint64)
     cut_list = [False] * n if cut is None else [bool(c) for c in cut]
-    for i, key in enumerate(keys):
-        if key and _DIGIT.search(key):
-            masks[i] = key_masks(key, cut_list[i])
+    bit_of: dict[str, int] = {}
+    search = _DIGIT.search
+    rows = [i for i, key in enumerate(keys) if key and search(key)]
+    if rows:
+        masks[rows] = np.array([_key_masks(keys[i] or "", cut_list[i], bit_of) for i in rows], dtype=np.uint64)
     return masks
 
 

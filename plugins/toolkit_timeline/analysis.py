@@ -183,7 +183,12 @@ def extract_mentions(frame: pd.DataFrame, params: TimelineParams, context: Conte
     claim_ids, speakers = link_claims(cols["snippet_id"], cols["start"], cols["end"], context.table("claims"))
     data["claim_id"] = claim_ids
     data["speaker_canonical"] = speakers
-    timeline = pd.DataFrame(data)[list(TIMELINE_COLUMNS)].astype(TIMELINE_COLUMNS)
+    # each list straight to its column's dtype: no object columns inferred and then converted
+    typed = {
+        c: data[c] if isinstance(data[c], pd.Series) else pd.array(data[c], dtype=t)
+        for c, t in TIMELINE_COLUMNS.items()
+    }
+    timeline = pd.DataFrame(typed).astype(TIMELINE_COLUMNS)
     return Output(tables={"timeline": timeline})
 
 

@@ -21,22 +21,38 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
 SEPARATOR = "\x00"
 #: Texts per joined string: large enough that the per-call cost vanishes, small enough to stay a few MB.
 CHUNK = 2048
+#: Joined strings shorter than this are scanned with the trigger alone: the filter's gain is per
+#: character, while its per-character patterns cost ~1 ms each to compile on first use (a run of a
+#: few snippets, such as a test or a two-snippet comparison, would pay that for nothing).
+FILTER_FROM = 50_000
 
 
-def candidates(trigger: re.Pattern[str], texts: Sequence[str], chunk: int = CHUNK) -> Iterator[tuple[int, list[int]]]:
+def candidates(
+    trigger: re.Pattern[str],
+    texts: Sequence[str],
+    chunk: int = CHUNK,
+    start_filter: StartFilter | None = None,
+    filter_from: int = FILTER_FROM,
+) -> Iterator[tuple[int, list[int]]]:
     """``(i, positions)`` for each text ``texts[i]`` where an expression may start, in order;
-    texts with no such position are left out."""
+    texts with no such position are left out. With ``start_filter`` (the grammar's :class:`StartFilter`),
+    the same positions found with the trigger tried only where its first characters allow (for joined
+    strings of ``filter_from`` characters or more)."""
     for lo in range(0, len(texts), chunk):
         part = texts[lo : lo + chunk]
         joined = SEPARATOR + SEPARATOR.join(part)
-        found = [m.start() + 1 for m in trigger.finditer(joined)]
+        found = (
+            start_filter.positions(joined)
+            if start_filter is not None and start_filter.enabled and len(joined) >= filter_from
+            else [m.start() + 1 for m in trigger.finditer(joined)]
+        )
         if not found:
             continue
         lengths = np.fromiter((len(t) + 1 for t in part), dtype=np.int64, count=len(part))
@@ -48,3 +64,122 @@ def candidates(trigger: re.Pattern[str], texts: Sequence[str], chunk: int = CHUN
         owners = which.tolist()
         for a, b in itertools.pairwise(bounds):
             yield lo + owners[a], local[a:b]
+
+
+#: The regex of what ``[^\w]``, ``\d`` and ``\s`` mean, asked of the engine itself for every character
+#: met outside ASCII (Unicode digits and spaces), so the filter agrees with the trigger by construction.
+_NONWORD, _DIGIT, _SPACE = re.compile(r"[^\w]"), re.compile(r"\d"), re.compile(r"\s")
+_QUOTES = "'’"
+# bits of a character's flags
+_IS_NONWORD, _STARTS, _IS_QUOTE, _IS_DIGIT = 1, 2, 4, 8
+#: A word's next character must be white space (``\s``), in a word's classes; None there: any character.
+_SPACE_CLASS = "space"
+#: The most distinct characters the filter's table is built for (a 160³ table of booleans: 4 MB).
+_MAX_CHARS = 158
+
+
+class StartFilter:
+    """What the first three characters of a trigger match must be, tested for every position of a
+    joined chunk at once with numpy, so the trigger runs only where it may match (issue 14.1: a
+    third of the regex scan's time went to the ~20 % of positions after a non-word character, most
+    of them ordinary words no date starts with).
+
+    A position ``p`` is kept when ``p - 1`` is a non-word character and ``p`` starts one of the
+    trigger's branches (:func:`toolkit_timeline.grammar.build_trigger`): a digit (``\\d(...)`` and
+    the spelled digit-initial entries), a quote and a digit (``['’]\\d\\d``), or three characters
+    that begin a trie word — each character in that word's ``[xX]`` class, and past a word's end
+    white space when every condition of the word starts with ``\\s{1,3}``, else anything. These are
+    necessary conditions of the trigger, so the positions kept and then confirmed by the trigger
+    (only its branches that can start with the position's character: ``trigger_for(ch)``) are
+    exactly the trigger's positions (a hypothesis test and the corpora check it).
+    """
+
+    __slots__ = ("_ascii_info", "_firsts", "_ids", "_table", "_trigger_for", "_verify", "enabled")
+
+    def __init__(
+        self, words: dict[str, list[str]], space_led: set[str], spelled: list[str], trigger_for: Callable[[str], str]
+    ):
+        self._trigger_for = trigger_for
+        self._verify: dict[str, Callable[[str, int], re.Match[str] | None]] = {}  # compiled on first use
+        self._firsts = frozenset(e[0] for e in spelled)
+        classes: list[list[frozenset[str] | str | None]] = []  # per word: 3 character classes (None: any)
+        by_lower: dict[str, set[str]] = {}
+        for w in words:
+            by_lower.setdefault(w.lower(), set()).add(w)
+        for low, keys in by_lower.items():
+            after = _SPACE_CLASS if keys <= space_led else None
+            cls: list[frozenset[str] | str | None] = [trie_class(ch) for ch in low[:3]]
+            cls += [after, None][: 3 - len(cls)]
+            classes.append(cls)
+        # ids: 0 any other character, 1 white space, 2.. the characters of the trie classes
+        chars = sorted({ch for cls in classes for c in cls if isinstance(c, frozenset) for ch in c})
+        #: Whether the filter is built: its table grows with the cube of the characters words start
+        #: with (~60 for the shipped lexicon); an extra lexicon with hundreds (another script) is
+        #: scanned with the trigger alone rather than with a table of hundreds of MB.
+        self.enabled = len(chars) <= _MAX_CHARS
+        if not self.enabled:
+            chars = []
+        self._ids = {ch: k + 2 for k, ch in enumerate(chars)}
+        size = len(chars) + 2
+        table = np.zeros((size, size, size), dtype=bool)
+        for cls in classes if self.enabled else []:
+            table[np.ix_(*[self._axis(c, size) for c in cls])] = True
+        self._table = table.ravel()
+        self._ascii_info = np.array([self._info(chr(c)) for c in range(128)], dtype=np.uint32)
+
+    def _axis(self, c: frozenset[str] | str | None, size: int) -> np.ndarray:
+        if c is None:
+            return np.arange(size)
+        if isinstance(c, frozenset):
+            return np.array(sorted(self._ids[ch] for ch in c))
+        return np.array([1])
+
+    def _info(self, ch: str) -> int:
+        """The character's id (``<< 8``) and flags."""
+        return self._ids.get(ch, 1 if _SPACE.match(ch) else 0) << 8 | (
+            (_IS_NONWORD if _NONWORD.match(ch) else 0)
+            | (_STARTS if _DIGIT.match(ch) or ch in self._firsts else 0)
+            | (_IS_QUOTE if ch in _QUOTES else 0)
+            | (_IS_DIGIT if _DIGIT.match(ch) else 0)
+        )
+
+    def positions(self, joined: str) -> list[int]:
+        """The positions ``p`` of ``joined`` where ``[^\\w](?=trigger)`` matches at ``p - 1``, in order."""
+        codes = np.frombuffer((joined + "\x00\x00\x00").encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        info = self._ascii_info[np.minimum(codes, 127)]  # per character: its id << 8 | its flags
+        wide = np.flatnonzero(codes > 127)
+        if wide.size:
+            uniq, inverse = np.unique(codes[wide], return_inverse=True)
+            info[wide] = np.array([self._info(chr(c)) for c in uniq.tolist()], dtype=np.uint32)[inverse]
+        at = np.flatnonzero(info[:-4] & _IS_NONWORD) + 1  # positions after a non-word character
+        first, second, third = info[at], info[at + 1], info[at + 2]
+        size = len(self._ids) + 2
+        word = self._table[((first >> 8) * size + (second >> 8)) * size + (third >> 8)]
+        keep = word | ((first & _STARTS) != 0) | (((first & _IS_QUOTE) != 0) & ((second & _IS_DIGIT) != 0))
+        kept = at[keep]
+        if not kept.size:
+            return []
+        # confirmed with the trigger's branches for each first character, one character at a time
+        chars = codes[kept]
+        order = np.argsort(chars, kind="stable")
+        kept, chars = kept[order], chars[order]
+        bounds = [0, *(np.flatnonzero(np.diff(chars)) + 1).tolist(), len(kept)]
+        found: list[int] = []
+        for a, b in itertools.pairwise(bounds):
+            match = self._matcher(chr(chars[a]))
+            found += [p for p in kept[a:b].tolist() if match(joined, p)]
+        found.sort()
+        return found
+
+    def _matcher(self, ch: str) -> Callable[[str, int], re.Match[str] | None]:
+        """``match`` of the trigger where the text goes on with ``ch`` (compiled once per character)."""
+        match = self._verify.get(ch)
+        if match is None:
+            match = self._verify[ch] = re.compile(self._trigger_for(ch)).match
+        return match
+
+
+def trie_class(ch: str) -> frozenset[str]:
+    """The characters the trigger's trie accepts for the lower-case letter ``ch``
+    (:func:`toolkit_timeline.grammar._conditional_trie`: ``[xX]``, or ``x`` itself when uncased)."""
+    return frozenset(ch) if ch.lower() == ch.upper() else frozenset(ch + ch.upper())

@@ -43,7 +43,16 @@ def directed(text: str, start: int, lo: int = 0) -> bool:
     return _DIRECTED.search(text, lo, start) is not None
 
 
-_SENTENCE_END = re.compile(r"[.!?;]+[\"”’')]*\s+|\n|\)\s{0,2}[-–—]{1,2}\s|\s[-–—]{2}\s")
+# Where a sentence ends: ``[.!?;]+["”’')]*\s+|\n|\)\s{0,2}[-–—]{1,2}\s|\s[-–—]{2}\s``, written so that it
+# starts with one character class: the regex engine then skips in C to the next of those characters
+# instead of trying the alternatives at every position (issue 14.1: ~30 % faster). Each branch checks
+# with a look-behind which character it was, in the original order, so the matches are the same.
+_SENTENCE_END = re.compile(
+    r"[.!?;\n)\s](?:(?<=[.!?;])[.!?;]*[\"”’')]*\s+|(?<=\n)|(?<=\))\s{0,2}[-–—]{1,2}\s|(?<=\s)[-–—]{2}\s)"
+)
+# The same without its two dash branches, for texts with no dash at all (three in four news snippets),
+# where those branches can never match: only sentence punctuation and new lines are tried.
+_SENTENCE_END_NO_DASH = re.compile(r"[.!?;\n](?:(?<=[.!?;])[.!?;]*[\"”’')]*\s+|(?<=\n))")
 _ABBREVIATIONS = frozenset(load_lexicon()["abbreviations"])
 
 
@@ -68,7 +77,8 @@ class Sentences:
     def _find(self) -> None:
         text = self.text
         starts, ends = [0], []
-        for m in _SENTENCE_END.finditer(text):
+        dashes = "-" in text or "–" in text or "—" in text
+        for m in (_SENTENCE_END if dashes else _SENTENCE_END_NO_DASH).finditer(text):
             if _is_boundary(text, m):
                 ends.append(m.start() + (1 if text[m.start()] in ".!?;)" else 0))
                 starts.append(m.end())
@@ -192,7 +202,11 @@ def tense(text: str, start: int, end: int, g: Grammar, sentences: Sentences | No
 def clause(text: str, start: int, end: int, sentences: Sentences | None = None, limit: int = 240) -> str:
     """The clause an expression dates: its sentence (cut at ``;``, a dateline's dash, a new line),
     trimmed to ``limit`` characters either side."""
-    lo, hi = (sentences or Sentences(text)).around(start, end)
+    return clause_within(text, start, end, *(sentences or Sentences(text)).around(start, end), limit)
+
+
+def clause_within(text: str, start: int, end: int, lo: int, hi: int, limit: int = 240) -> str:
+    """:func:`clause` in the sentence ``text[lo:hi]`` already found (its caller also needs the label)."""
     out = text[max(lo, start - limit) : min(hi, end + limit)]
     if "  " in out or "\n" in out or "\t" in out or "\r" in out or "\u00a0" in out:
         out = _SPACE.sub(" ", out)
@@ -217,7 +231,11 @@ def label(text: str, start: int, end: int, sentences: Sentences | None = None, l
     punctuation (commas, dashes, brackets, quotes), widened to the next pieces while it has fewer than
     five words, at most ``limit`` characters (cut at word boundaries). Each step is one search in a
     window of ``limit`` characters, so hostile text with thousands of dates stays linear."""
-    lo, hi = (sentences or Sentences(text)).around(start, end)
+    return label_within(text, start, end, *(sentences or Sentences(text)).around(start, end), limit)
+
+
+def label_within(text: str, start: int, end: int, lo: int, hi: int, limit: int = 120) -> str:
+    """:func:`label` in the sentence ``text[lo:hi]`` already found."""
     lo, hi = max(lo, start - limit), min(hi, end + limit)
     a, a_sep = _last_separator(text, lo, start)
     right = _CLAUSE_SEP.search(text, end, hi)

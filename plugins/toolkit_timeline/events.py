@@ -20,11 +20,17 @@ NOT_EVENTS = ("reference", "vague", "duration")
 
 
 def _lists(codes: np.ndarray, values: pd.Series, ngroups: int) -> list[list]:
-    """Per group code (rows sorted by code): the distinct non-null values, in row order."""
-    keep = (values.notna() & ~pd.DataFrame({"c": codes, "v": values}).duplicated()).to_numpy(bool)
-    kept = values.to_numpy(dtype=object)[keep]
-    counts = np.bincount(codes[keep], minlength=ngroups)
-    return [part.tolist() for part in np.split(kept, np.cumsum(counts)[:-1])]
+    """Per group code (rows sorted by code): the distinct non-null values, in row order.
+
+    The first row of each (group, value) pair, found on integer codes (``np.unique`` of the pairs)
+    rather than with ``DataFrame.duplicated``, and the groups cut from one list (issue 14.1)."""
+    value_codes, uniques = pd.factorize(values)  # -1 for a null value
+    rows = np.flatnonzero(value_codes >= 0)
+    pairs = codes[rows].astype(np.int64) * (len(uniques) + 1) + value_codes[rows]
+    keep = np.sort(rows[np.unique(pairs, return_index=True)[1]])
+    kept = values.to_numpy(dtype=object)[keep].tolist()
+    ends = np.cumsum(np.bincount(codes[keep], minlength=ngroups)).tolist()
+    return [kept[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
 
 
 def _snippet_rows(frame: pd.DataFrame, snippet_ids: pd.Series) -> np.ndarray:
@@ -59,17 +65,24 @@ def _dated_mentions(timeline: pd.DataFrame, frame: pd.DataFrame, by: str) -> pd.
     cols = ["mention_id", "snippet_id", "value", "granularity", "date_start", "date_end", "event", "label",
             "speaker_canonical"]  # fmt: skip
     t = timeline.loc[keep, cols].reset_index(drop=True)
+    n = len(t)
     rows = _snippet_rows(frame, t["snippet_id"].astype(str))
-    t["source"] = _snippet_column(frame, rows, "source", "string")
-    t["cluster_id"] = _snippet_column(frame, rows, "cluster_id", "string")
-    t["story_id"] = _snippet_column(frame, rows, "story_id", "string") if by == "story" else pd.NA
-    t["story_id"] = t["story_id"].astype("string")
-    t["published_at"] = _published(frame, rows)
-    t["order"] = np.arange(len(t))
-    t["key"] = t["value"].fillna("").astype(str)
-    group = t["story_id"] if by == "story" else t["cluster_id"] if by == "cluster" else None
-    if group is not None:
-        t["key"] += np.where(group.isna(), "", "@" + group.fillna("").astype(str))
+    # the added columns gathered first and joined once (each column set on a frame costs a copy)
+    added: dict[str, object] = {
+        "source": _snippet_column(frame, rows, "source", "string"),
+        "cluster_id": _snippet_column(frame, rows, "cluster_id", "string"),
+        "story_id": _snippet_column(frame, rows, "story_id", "string")
+        if by == "story"
+        else pd.Series(pd.NA, index=range(n), dtype="string"),
+        "published_at": _published(frame, rows),
+        "order": np.arange(n),
+    }
+    key = t["value"].fillna("").astype(str)
+    group = added["story_id"] if by == "story" else added["cluster_id"] if by == "cluster" else None
+    if isinstance(group, pd.Series):
+        key += np.where(group.isna(), "", "@" + group.fillna("").astype(str))
+    added["key"] = key
+    t = pd.concat([t, pd.DataFrame(added, index=t.index)], axis=1)
     return t.sort_values(["key", "published_at", "order"], na_position="last").reset_index(drop=True)
 
 

@@ -55,7 +55,7 @@ class Extractor:
         in order: what :meth:`extract` gives text by text, with the trigger scanned over many texts
         per call and no per-text work for texts it finds nothing in."""
         g, o = self.g, self.o
-        for i, starts in candidates(g.trigger, texts):
+        for i, starts in candidates(g.trigger, texts, start_filter=g.starts):
             text = texts[i]
             found = Scan(g, o, text).run(text, refs[i], events, starts)
             if found:

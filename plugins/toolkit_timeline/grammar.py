@@ -16,6 +16,8 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from toolkit.text import ABBREVIATIONS, MONTHS, WEEKDAYS, read_json, trie_regex
+from toolkit_timeline.candidates import StartFilter, trie_class
+from toolkit_timeline.optional import without_optional_groups
 
 
 def load_lexicon() -> dict[str, Any]:
@@ -47,6 +49,7 @@ class Grammar:
     parts: list[tuple[frozenset[str], str]]
     trigger: re.Pattern[str]
     trigger_at_start: re.Pattern[str]
+    starts: StartFilter
     dispatch: Dispatch
     months: dict[str, int]
     weekdays: dict[str, int]
@@ -250,6 +253,7 @@ def _expand(chars: str) -> frozenset[str]:
 
 
 _PREFIX = r"(?:\b|(?=['’]))"
+_DIGIT = re.compile(r"\d")
 
 
 def join_parts(parts: list[tuple[frozenset[str], str]]) -> str:
@@ -261,7 +265,8 @@ class Dispatch:
     """For each first character, a pattern of only the alternatives that can start with it (same order).
 
     The extractor knows the character at each candidate position, so it tries 2-6 alternatives
-    instead of all of them. Patterns are compiled on first use (a run needs a handful of them).
+    instead of all of them. Patterns are compiled on first use (a run needs a handful of them), with
+    their optional groups as alternations (:mod:`toolkit_timeline.optional`: same matches, cheaper).
     """
 
     def __init__(self, parts: list[tuple[frozenset[str], str]]):
@@ -270,15 +275,26 @@ class Dispatch:
             ch: tuple(i for i, (c, _) in enumerate(parts) if ch in c) for ch in set().union(*(c for c, _ in parts))
         }
         self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
+        #: What :meth:`get` gave for each character asked so far (the extractor reads it first: one
+        #: dict look-up per candidate instead of a method call). Characters at candidate positions
+        #: are the trigger's first characters, so it stays small.
+        self.by_char: dict[str, re.Pattern[str] | None] = {}
+
+    def source(self, ch: str) -> str | None:
+        """The alternatives that can start with ``ch`` in one pattern, as the grammar writes them."""
+        key = self._keys.get(ch)
+        return None if key is None else _PREFIX + "(?:" + "|".join(self._parts[i][1] for i in key) + ")"
 
     def get(self, ch: str) -> re.Pattern[str] | None:
         key = self._keys.get(ch)
         if key is None:
+            self.by_char[ch] = None
             return None
         pattern = self._compiled.get(key)
         if pattern is None:
-            pattern = re.compile(_PREFIX + "(?:" + "|".join(self._parts[i][1] for i in key) + ")")
+            pattern = re.compile(without_optional_groups(self.source(ch)))  # type: ignore[arg-type]
             self._compiled[key] = pattern
+        self.by_char[ch] = pattern
         return pattern
 
 
@@ -289,17 +305,24 @@ def _trie(words: set[str]) -> str:
     return trie_regex(words, ignore_case=True)
 
 
+#: How tm's ``a.m.`` / ``pm`` / ``P.M.`` / ``AM`` start (its ``ampm``: ``[ap]\.m\.|[ap]m\b|[AP]\.M\.|[AP]M\b``): a
+#: letter and then a dot or an m, so "16.03 points" or "5 are" is no candidate (issue 14.1: half the
+#: digit candidates of the bench pile that no alternative took were such).
+_AM_PM = r"(?:[ap][.m]|[AP][.M])"
 #: What an expression starting with a digit needs after that digit (issue 14.1: half the candidate
 #: positions of news text were digits no alternative could take: counts, prices, "10,000"). Each
 #: line is what some alternatives of :func:`build_parts` must see there; the look-ahead only has to
 #: let through every position where one of them can match (a test checks it on random text).
 _AFTER_FIRST_DIGIT = (
-    r"\d{3}",  # iso 2024-12-26, yr 2024 / 2009-10, tmil 0800 GMT, dec 1990s
+    # iso 2024-12-26, yr 2024 / 2009-10, tmil 0800 GMT, dec 1990s: each starts with 0, 1 or 2 (a year
+    # 1xxx / 20xx / 2100, an hour 0x-23) and is four digits that no digit or [.,:] + digit goes on from
+    r"(?<=[012])\d{3}(?![.,:]?\d)",
     # num 12/26/2024 26.12.2024, nd 9/11, tc 14:30, tm 10.30pm
-    r"|\d?(?:/\d|:[0-5]\d|\.\d\d?\.|\.[0-5]\d\s{0,2}[aApP])",
+    r"|\d?(?:/\d|:[0-5]\d|\.\d\d?\.|\.[0-5]\d\s{0,2}" + _AM_PM + ")",
     r"|0['’]?s",  # dec 90s, 90's
-    r"|\d?\s{0,2}[aApP]",  # tm 10 a.m., 10pm
-    r"|\d{0,2}\s{1,3}(?i:day|week|month|year|decade|hour|minute)",  # ago 3 days ago, anc 2 weeks later
+    r"|\d?\s{0,2}" + _AM_PM,  # tm 10 a.m., 10pm
+    # ago 3 days ago / 2 weeks from now, anc 2 weeks later: the unit and then the word that counts from it
+    r"|\d{0,2}\s{1,3}(?i:day|week|month|year|decade|hour|minute)(?i:s)?\s{1,3}(?i:ago|from|hence|earlier|later)",
     # dm 26 December, 20-26 Dec., 3 to 5 May, 1st of May
     r"|\d?(?:st|nd|rd|th)?(?:\s{0,2}[-–]\s{0,2}\d|\s{1,3}(?:(?:to|and)\s{1,3}\d|(?:of\s{1,3})?{mon}))",
     r"|\d?(?:st|nd|rd|th)[-\s]{1,3}(?i:century)",  # cent 20th century
@@ -311,23 +334,9 @@ _THE_DAY = r"\s{1,3}(?i:before|after)"
 _IN_THE = r"(?i:the)\s{1,3}(?i:past|near|distant|future|coming|long|short)"
 
 
-def build_trigger(lex: dict[str, Any]) -> str:
-    """What an expression may start with: a digit that something date-like follows, ``'99``, or a
-    word an alternative begins with, with what must follow it.
-
-    Frequent small words ("the", "a", "in", "at") only count when the next word can continue an
-    expression; so do number words ("two" needs a unit: "two days ago"), ordinals ("first" needs
-    "quarter" or "half") and the first word of a holiday of several words ("New" needs "Year's").
-    The extractor tries the full pattern only where this matches after a non-word character (and at
-    the start of the text), which finds what ``pattern.finditer`` finds, several times faster: the
-    scan for a non-word character runs in the regex engine's C skip loop.
-
-    All words, with the condition on what follows each, sit in one trie: the engine settles a
-    position with one character test per level instead of trying ten alternatives in turn (1.5x
-    faster than the alternatives side by side, issue 14.1). It is used only as a look-ahead, so only
-    whether it matches counts, never which branch. Conditions are necessary, never sufficient: each
-    lets through every position where some alternative can match (checked on random text by a test).
-    """
+def _trigger_words(lex: dict[str, Any]) -> tuple[dict[str, list[str]], set[str], list[str]]:
+    """The trie's words (lower case) with the conditions on what follows each, the words whose every
+    condition starts with white space, and the digit-initial lexicon entries (see :func:`build_trigger`)."""
 
     def first(entry: str) -> str:
         return entry.split()[0].rstrip(".")
@@ -355,30 +364,63 @@ def build_trigger(lex: dict[str, Any]) -> str:
     after_the: dict[str, list[str]] = {w: [r"\b"] for w in [*lex["trigger_after_the"], *map(first, lex["seasons"])]}
     after_the.update({first(w): [rest(w) + quarter] for w in ordinals if first(w) in ordinal_only})
     after_the["day"] = [_THE_DAY]
-    units = S + _trie(set(lex["trigger_units"])) + r"\b"
-    noon = S + _trie({"noon", "midday", "midnight"})
+    units = _trie(set(lex["trigger_units"])) + r"\b"
+    noon = _trie({"noon", "midday", "midnight"})
     number_words = _alt(numbers)
-    small: dict[str, list[str]] = {}  # frequent words: only their own conditions, whatever lists they are in
-    for word, condition in [
-        ("the", S + r"(?:\d|['’]|" + _conditional_trie(after_the) + ")"),
+    # frequent words: only their own conditions, whatever lists they are in; each is white space and
+    # then what follows it (``S + "(?:...)"``), which ``toolkit_timeline.candidates.StartFilter`` relies on
+    small: dict[str, list[str]] = {}
+    for word, after_space in [
+        ("the", r"\d|['’]|" + _conditional_trie(after_the)),
         *((w, units) for w in ("a", "an", "some", "many", "few", "several", "one")),
         # "in 3 days", "in two weeks", "in recent years", "in the past", "in the near future"
-        ("in", S + rf"(?:(?:\d{{1,3}}|(?i:{number_words})){S}(?i:day|week|month|year)|(?i:recent)|{_IN_THE})"),
+        ("in", rf"(?:\d{{1,3}}|(?i:{number_words})){S}(?i:day|week|month|year)|(?i:recent)|{_IN_THE}"),
         *((w, noon) for w in ("at", "by", "before", "after", "around", "until")),
-        ("at", S + r"(?:[pP]resent|[tT]he" + S + r"[mM]oment)"),
-        ("right", S + r"[nN]ow"),
-        ("these", S + r"[dD]ays"),
-        ("that", S + r"(?:" + _trie(set(ANAPHORA_UNITS) | {"same"}) + r")\b"),
+        ("at", r"[pP]resent|[tT]he" + S + r"[mM]oment"),
+        ("right", r"[nN]ow"),
+        ("these", r"[dD]ays"),
+        ("that", r"(?:" + _trie(set(ANAPHORA_UNITS) | {"same"}) + r")\b"),
     ]:
-        small.setdefault(word, []).append(condition)
+        small.setdefault(word, []).append(S + "(?:" + after_space + ")")
     for word in lex["trigger_small_words"]:
         follows.pop(word, None)
     words = {w: c for w, c in {**follows, **small}.items() if w[:1].isalpha()}
-    after_digit = "".join(_AFTER_FIRST_DIGIT).replace("{mon}", "(?:" + _alt(_cased(list(lex["months"]))) + ")")
     # digit-initial entries ("1st quarter", "9/11", an extra holiday "4th of July"), in full, case ignored
     spelled = sorted({e for e in [*ordinals, *holidays, *numbers, *lex["named_dates"]] if e[:1].isdigit()})
-    spelled_alt = "".join(f"|{re.escape(e[0])}(?i:{_alt([e[1:]])})" for e in spelled)
-    return r"(?:\d(?:" + after_digit + ")" + spelled_alt + r"|['’]\d\d|" + _conditional_trie(words) + ")"
+    return words, {w for w in small if w in words}, spelled
+
+
+def build_trigger(lex: dict[str, Any], first: str | None = None) -> str:
+    """What an expression may start with: a digit that something date-like follows, ``'99``, or a
+    word an alternative begins with, with what must follow it.
+
+    Frequent small words ("the", "a", "in", "at") only count when the next word can continue an
+    expression; so do number words ("two" needs a unit: "two days ago"), ordinals ("first" needs
+    "quarter" or "half") and the first word of a holiday of several words ("New" needs "Year's").
+    The extractor tries the full pattern only where this matches after a non-word character (and at
+    the start of the text), which finds what ``pattern.finditer`` finds, several times faster: the
+    scan for a non-word character runs in the regex engine's C skip loop.
+
+    All words, with the condition on what follows each, sit in one trie: the engine settles a
+    position with one character test per level instead of trying ten alternatives in turn (1.5x
+    faster than the alternatives side by side, issue 14.1). It is used only as a look-ahead, so only
+    whether it matches counts, never which branch. Conditions are necessary, never sufficient: each
+    lets through every position where some alternative can match (checked on random text by a test).
+
+    ``first``: only the branches that can match where the text's next character is ``first`` (the
+    same answer there as the whole, for a fraction of the work: a branch's first character test
+    would reject it anyway).
+    """
+    words, _, spelled = _trigger_words(lex)
+    after_digit = "".join(_AFTER_FIRST_DIGIT).replace("{mon}", "(?:" + _alt(_cased(list(lex["months"]))) + ")")
+    branches = [r"\d(?:" + after_digit + ")"] if first is None or _DIGIT.match(first) else []
+    branches += [f"{re.escape(e[0])}(?i:{_alt([e[1:]])})" for e in spelled if first is None or e[0] == first]
+    if first is None or first in "'’":
+        branches.append(r"['’]\d\d")
+    trie = words if first is None else {w: c for w, c in words.items() if first in trie_class(w.lower()[0])}
+    if trie:
+        branches.append(_conditional_trie(trie))
+    return "(?:" + "|".join(branches) + ")" if branches else "(?!)"
 
 
 def _conditional_trie(follows: dict[str, list[str]]) -> str:
@@ -419,11 +461,13 @@ def _compiled(extra_key: str) -> Grammar:
         elif isinstance(lex.get(key), list):
             lex[key] = [*lex[key], *value]
     parts = build_parts(lex)
+    at_start = re.compile(build_trigger(lex))
     return Grammar(
         lexicon=lex,
         parts=parts,
-        trigger=re.compile(r"[^\w](?=" + build_trigger(lex) + ")"),
-        trigger_at_start=re.compile(build_trigger(lex)),
+        trigger=re.compile(r"[^\w](?=" + at_start.pattern + ")"),
+        trigger_at_start=at_start,
+        starts=StartFilter(*_trigger_words(lex), lambda ch: build_trigger(lex, ch)),
         dispatch=Dispatch(parts),
         months=dict(lex["months"]),
         weekdays=dict(lex["weekdays"]),

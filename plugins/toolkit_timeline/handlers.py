@@ -16,9 +16,9 @@ from toolkit_timeline.context import (
     _next_word,
     _prev_word,
     _words_left,
-    clause,
+    clause_within,
     directed,
-    label,
+    label_within,
     tense,
 )
 from toolkit_timeline.grammar import Grammar
@@ -136,6 +136,7 @@ class Scan:
         out = self._out
         last = 0
         dispatch = g.dispatch
+        by_char = dispatch.by_char
         if starts is None:
             starts = [t.start() + 1 for t in g.trigger.finditer(text)]
             if g.trigger_at_start.match(text):
@@ -143,7 +144,8 @@ class Scan:
         for pos in starts:
             if pos < last:
                 continue
-            pattern = dispatch.get(text[pos])
+            ch = text[pos]
+            pattern = by_char[ch] if ch in by_char else dispatch.get(ch)
             m = pattern.match(text, pos) if pattern is not None else None
             if m is None:
                 continue
@@ -164,9 +166,11 @@ class Scan:
         if out:
             out = self._merge_times(out, text, ref)
             if events:
+                around = self._sentences.around
                 for men in out:
-                    men.event = clause(text, men.start, men.end, self._sentences)
-                    men.label = label(text, men.start, men.end, self._sentences)
+                    lo, hi = around(men.start, men.end)
+                    men.event = clause_within(text, men.start, men.end, lo, hi)
+                    men.label = label_within(text, men.start, men.end, lo, hi)
         return out
 
     # -- absolute dates ------------------------------------------------------------------------

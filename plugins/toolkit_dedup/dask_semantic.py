@@ -341,17 +341,10 @@ def _centroids(points: pd.DataFrame, plan: IndexPlan) -> np.ndarray | None:
     """The inverted file's k-means, as ``embeddings._ivf_cells`` runs it (on the sample, in position order)."""
     if plan.sample is None or plan.initial is None:
         return None
+    from toolkit_dedup.embeddings import spherical_kmeans
+
     sample = _matrix(points.sort_values("pos")["vec"].tolist())
-    k = len(plan.initial)
-    cent = sample[plan.initial].copy()
-    for _ in range(IVF_ITERS):
-        assign = np.argmax(sample @ cent.T, axis=1)
-        sums = np.zeros_like(cent)
-        np.add.at(sums, assign, sample)
-        counts = np.bincount(assign, minlength=k)[:, None]
-        cent = np.where(counts > 0, sums / np.maximum(counts, 1), cent)
-        cent /= np.maximum(np.linalg.norm(cent, axis=1, keepdims=True), 1e-12)
-    return cent
+    return spherical_kmeans(sample, sample[plan.initial], IVF_ITERS)
 
 
 def _cell_rows(part: pd.DataFrame, plan: IndexPlan, centroids: np.ndarray | None) -> pd.DataFrame:

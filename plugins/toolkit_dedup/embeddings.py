@@ -175,13 +175,11 @@ def _pairs_within(
     return lo_, hi_, np.concatenate(out_c)
 
 
-def _ivf_cells(vecs: np.ndarray, seed: int, probes: int, iters: int = 8) -> list[np.ndarray]:
-    """Seeded k-means (on a sample) and each vector's ``probes`` nearest cells."""
-    n = len(vecs)
-    rng = np.random.default_rng(seed)
-    k = max(2, int(np.sqrt(n)))
-    sample = vecs[np.sort(rng.choice(n, size=min(n, 40 * k), replace=False))]
-    cent = sample[np.sort(rng.choice(len(sample), size=k, replace=False))].copy()
+def spherical_kmeans(sample: np.ndarray, initial: np.ndarray, iters: int) -> np.ndarray:
+    """Unit-length centroids after ``iters`` rounds of k-means by cosine from ``initial`` (one copy of
+    the inverted file's training step: the pandas path and the Dask plan must give the same bits)."""
+    k = len(initial)
+    cent = initial.copy()
     for _ in range(iters):
         assign = np.argmax(sample @ cent.T, axis=1)
         sums = np.zeros_like(cent)
@@ -189,6 +187,16 @@ def _ivf_cells(vecs: np.ndarray, seed: int, probes: int, iters: int = 8) -> list
         counts = np.bincount(assign, minlength=k)[:, None]
         cent = np.where(counts > 0, sums / np.maximum(counts, 1), cent)
         cent /= np.maximum(np.linalg.norm(cent, axis=1, keepdims=True), 1e-12)
+    return cent
+
+
+def _ivf_cells(vecs: np.ndarray, seed: int, probes: int, iters: int = 8) -> list[np.ndarray]:
+    """Seeded k-means (on a sample) and each vector's ``probes`` nearest cells."""
+    n = len(vecs)
+    rng = np.random.default_rng(seed)
+    k = max(2, int(np.sqrt(n)))
+    sample = vecs[np.sort(rng.choice(n, size=min(n, 40 * k), replace=False))]
+    cent = spherical_kmeans(sample, sample[np.sort(rng.choice(len(sample), size=k, replace=False))], iters)
     top = np.empty((n, probes), dtype=np.int64)
     for lo in range(0, n, 8192):
         s = vecs[lo : lo + 8192] @ cent.T

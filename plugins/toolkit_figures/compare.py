@@ -21,6 +21,7 @@ from toolkit.tables import snippet_ids
 from toolkit.text import read_json, trie_regex
 from toolkit_figures.context import singular
 from toolkit_figures.params import ComparisonParams
+from toolkit_figures.schema import COMPARISON_COLUMNS
 
 _UP = ("at_least", "more_than")
 _DOWN = ("at_most", "less_than")
@@ -170,25 +171,14 @@ def figure_intervals(figures: pd.DataFrame, tolerance: float = 0.1) -> tuple[np.
 #: The per-snippet half's table (``extract`` of ``figure_comparison``): each comparable figure with
 #: what the comparison needs of it, its topic and the interval of values it allows.
 TOPICS_TABLE = "figure_topics"
-TOPICS_COLUMNS: dict[str, str] = {
-    "figure_id": "string",
-    "snippet_id": "string",
-    "text": "string",
-    "value": "Float64",
-    "low": "Float64",
-    "high": "Float64",
-    "qualifier": "string",
-    "unit": "string",
-    "counted": "string",
-    "speaker_canonical": "string",
+#: The figure columns a comparison row repeats (typed as in the comparison table).
+_ROW_COLUMNS = ("figure_id", "snippet_id", "text", "value", "low", "high", "qualifier", "unit", "counted",
+                "speaker_canonical")  # fmt: skip
+TOPICS_COLUMNS: dict[str, str] = {c: COMPARISON_COLUMNS[c] for c in _ROW_COLUMNS} | {
     "topic": "string",
     "lo": "float64",
     "hi": "float64",
 }
-
-#: The figure columns a comparison row repeats.
-_ROW_COLUMNS = ("figure_id", "snippet_id", "text", "value", "low", "high", "qualifier", "unit", "counted",
-                "speaker_canonical")  # fmt: skip
 
 
 def _missing(x: object) -> bool:

@@ -1,6 +1,7 @@
 """Benchmark the attribution plugin side by side with the alternatives a user would pick.
 
     python benchmarks/bench_attribution.py [--shared ../shared] [--n 20000] [--repeat 5]
+    python benchmarks/bench_attribution.py --dask-tables 10000,100000 [--partitions 8]
 
 Reads the seed and the GUM Wikinews gold set from the project's ``shared/`` folder (next to the
 repository by default; ``--shared`` or ``$SNIPPET_SHARED`` to point elsewhere) and exits cleanly,
@@ -14,6 +15,10 @@ Compared, on the same snippets, in one process on one core:
 * textacy's ``direct_quotations`` over spaCy ``en_core_web_sm`` when both are importable. The
   official ``en_core_web_sm`` wheel is not published on PyPI (only on GitHub releases), so on
   a machine that reaches PyPI alone it is reported as unavailable rather than faked.
+
+``--dask-tables``: the Dask plan (``run_dask``, sync scheduler) on the bench pile of
+``bench_pipeline.py`` at each size: the size of the name tables its collection-level decisions read
+(they must follow the distinct names, not the snippets), and its largest resolution task.
 
 Throughput is the median of ``--repeat`` runs over ``--n`` snippets (the gold snippets repeated);
 quality is speaker P/R/F1, content token-F1 and canonical-link F1 from ``shared/bench/score.py``.
@@ -172,12 +177,66 @@ def quality(score, fn, snippets: list[dict], gold_path: Path) -> dict:
     }
 
 
+def dask_tables(sizes: list[int], partitions: int) -> int:
+    """The Dask plan's name tables and largest group task at each pile size (see the docstring)."""
+    import dask
+    import dask.dataframe as dd
+    from toolkit_attribution import dask_plan
+
+    from toolkit import snippet_frame
+    from toolkit.distributed import run_dask
+
+    sys.path.insert(0, str(HERE.parent))
+    import bench_pipeline  # the bench pile (reads /work/shared)
+
+    if not bench_pipeline.SHARED.exists():
+        print(f"{bench_pipeline.SHARED} not found: no bench pile to build, nothing to measure.")
+        return 0
+    seen: dict[str, int] = {}
+    opened: list[tuple[int, int]] = []
+    open_group, people, forms = dask_plan._open_group, dask_plan._decide_people, dask_plan.decide_forms
+
+    def spy_open(rows, claims, *args):
+        opened.append((len(rows), len(claims)))
+        return open_group(rows, claims, *args)
+
+    def spy_people(names, params):
+        seen["full-name keys"], seen["full-name forms"] = len(names.first), sum(map(len, names.forms.values()))
+        return people(names, params)
+
+    def spy_forms(counts):
+        seen["own-name keys"], seen["own-name forms"] = len(counts), sum(map(len, counts.values()))
+        return forms(counts)
+
+    dask_plan._open_group, dask_plan._decide_people, dask_plan.decide_forms = spy_open, spy_people, spy_forms
+    texts = bench_pipeline.read_texts()
+    print(f"Dask plan, {partitions} partitions, sync scheduler: name tables vs pile size")
+    for n in sizes:
+        seen.clear()
+        opened.clear()
+        frame = snippet_frame(pd.DataFrame(bench_pipeline.build_pile(n, texts)))
+        with dask.config.set(scheduler="sync"):
+            claims = run_dask(dd.from_pandas(frame, npartitions=partitions, sort=False), ["attribution"])
+            table = claims["claims"].compute()
+        rows, held = max(opened)
+        print(
+            f"{n:>9} snippets: {len(table):>7} claims, {table['speaker'].nunique():>6} distinct speakers; "
+            + ", ".join(f"{k} {v}" for k, v in seen.items())
+            + f"; largest group task {rows} rows / {held} claims of {sum(r for r, _ in opened)} / {len(table)}"
+        )
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared")
     ap.add_argument("--n", type=int, default=20_000)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--dask-tables", help="comma-separated pile sizes: the Dask plan's name tables at each")
+    ap.add_argument("--partitions", type=int, default=8)
     args = ap.parse_args(argv)
+    if args.dask_tables:
+        return dask_tables([int(x) for x in args.dask_tables.split(",")], args.partitions)
     shared = find_shared(args.shared)
     if shared is None:
         print("shared/ not found (pass --shared or set SNIPPET_SHARED): nothing to benchmark.")

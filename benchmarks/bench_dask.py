@@ -14,7 +14,8 @@ run), writes it as Parquet parts of ``--part-size`` snippets (a Dask partition e
   (psutil, before/after); each worker's peak RSS, sampled every 0.5 s through ``client.run``
   (and the limit); per stage (task key prefix ``<analysis>.<kind>``, see ``toolkit/distributed.py``),
   from Dask's task stream: tasks, compute seconds and the bytes their results hold (for the
-  ``group``/``send``/``place`` stages, the volume that stage shuffles).
+  ``group``/``send``/``place`` stages, the volume that stage shuffles) and the largest single result;
+  and what each worker ran and held in memory (MB of results per stage, MB spilled) at its RSS peak.
 - **pandas**: one process (a fresh subprocess) reading the same parts, ``toolkit.run`` with every
   default analysis (or ``--analyses`` with ``--config``, the same for both runs) and
   ``Result.to_dir``: wall, CPU seconds, peak RSS (``VmHWM``). Only up to ``--pandas-max`` snippets
@@ -69,6 +70,31 @@ def _rss() -> int:
     return int(psutil.Process().memory_info().rss)
 
 
+def _held(dask_worker: Any) -> dict[str, Any]:
+    """On a worker: its RSS, the tasks it is running and the MB of results it holds in memory, per
+    stage (task key prefix): what a peak is made of."""
+    from dask.utils import key_split
+
+    def mb(keys: Any) -> dict[str, float]:
+        out: dict[str, float] = defaultdict(float)
+        for key in list(keys):
+            task = dask_worker.state.tasks.get(key)
+            out[key_split(key)] += (task.nbytes or 0) / 2**20 if task is not None else 0.0
+        return out
+
+    held = mb(getattr(dask_worker.data, "fast", dask_worker.data).keys())
+    spilled = sum(mb(getattr(dask_worker.data, "slow", {}).keys()).values())
+    top = dict(sorted(((k, round(v, 1)) for k, v in held.items()), key=lambda kv: -kv[1])[:6])
+    running = sorted({key_split(ts.key) for ts in dask_worker.state.executing})
+    return {
+        "rss": _rss(),
+        "running": running,
+        "held_mb": top,
+        "held_total_mb": round(sum(held.values()), 1),
+        "spilled_mb": round(spilled, 1),
+    }
+
+
 def _cpu() -> float:
     import psutil
 
@@ -103,14 +129,17 @@ class MemorySampler(threading.Thread):
         super().__init__(daemon=True)
         self.client, self.interval, self.report_every = client, interval, report_every
         self.peaks: dict[str, int] = defaultdict(int)
+        self.at_peak: dict[str, Any] = {}  # per worker: what it ran and held when its RSS peaked
         self.stopped = threading.Event()
 
     def run(self) -> None:
         started = last = time.perf_counter()
         while not self.stopped.is_set():
             try:
-                for worker, rss in self.client.run(_rss).items():
-                    self.peaks[worker] = max(self.peaks[worker], rss)
+                for worker, seen in self.client.run(_held).items():
+                    if seen["rss"] > self.peaks[worker]:
+                        self.peaks[worker] = seen["rss"]
+                        self.at_peak[worker] = {**seen, "t": round(time.perf_counter() - started)}
                 if time.perf_counter() - last > self.report_every:  # how far a long run got, in case it is cut
                     last = time.perf_counter()
                     done = self.client.run_on_scheduler(_progress)
@@ -138,12 +167,13 @@ def stages(task_stream: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
     from dask.utils import key_split
 
     out: dict[str, dict[str, float]] = defaultdict(
-        lambda: {"tasks": 0, "compute_s": 0.0, "bytes": 0, "transfer_s": 0.0}
+        lambda: {"tasks": 0, "compute_s": 0.0, "bytes": 0, "max_bytes": 0, "transfer_s": 0.0}
     )
     for task in task_stream:
         stage = out[key_split(task["key"])]
         stage["tasks"] += 1
         stage["bytes"] += task.get("nbytes", 0) or 0
+        stage["max_bytes"] = max(stage["max_bytes"], task.get("nbytes", 0) or 0)
         for ss in task.get("startstops", ()):
             field = "compute_s" if ss["action"] == "compute" else "transfer_s" if ss["action"] == "transfer" else None
             if field:
@@ -190,6 +220,7 @@ def run_dask_cluster(
         "graph_s": built,
         "cpu": sum(cpu1.get(w, 0) - cpu0.get(w, 0) for w in cpu0),
         "peak_rss_mb": {w: round(v / 2**20) for w, v in sampler.peaks.items()},
+        "at_peak": {w: {**v, "rss": round(v["rss"] / 2**20)} for w, v in sampler.at_peak.items()},
         "memory_limit": memory_limit,
         "stages": stages(data),
         "rows": {k: v["rows"] for k, v in manifest.get("tables", {}).items()},
@@ -251,8 +282,11 @@ def report(n: int, result: dict[str, Any]) -> str:
     for stage, s in list(d["stages"].items())[:25]:
         lines.append(
             f"  {stage:<32} {int(s['tasks']):>6} tasks {s['compute_s']:9.2f} s compute "
-            f"{s['bytes'] / 2**20:10.1f} MB out {s['transfer_s']:7.2f} s transfer"
+            f"{s['bytes'] / 2**20:10.1f} MB out (largest task {s['max_bytes'] / 2**20:7.1f}) "
+            f"{s['transfer_s']:7.2f} s transfer"
         )
+    for worker, seen in d.get("at_peak", {}).items():
+        lines.append(f"  at {worker}'s peak: {seen}")
     p = result.get("pandas")
     if p:
         if "error" in p:

@@ -36,12 +36,17 @@ SLOW_TESTS: dict[str, float] = {
     "tests/test_timeline_dask.py::test_run_dask_gives_the_events_of_the_pandas_run": 7.2,
     "tests/test_figures.py::test_linear_time_on_one_megabyte_of_hostile_input": 30.0,  # ~15 megabyte inputs
     "tests/test_figures_threads.py": 5.2,
+    # chunk hints vs the scans they skip (hypothesis, 300 examples each, every limit / two parameter sets)
+    "tests/test_figures_hints.py::test_reading_with_hints_gives_the_figures_read_without_them": 4.5,
+    "tests/test_figures_hints.py::test_each_hint_bit_is_a_necessary_condition_of_its_scan": 2.8,
     # figure_comparison per story vs on the whole (hypothesis, two runs per example) and run_dask, sync scheduler
     "tests/test_figures_compare.py::test_property_per_story_combine_equals_the_whole": 9.2,
     "tests/test_figures_compare.py::test_property_conflicts_never_cross_a_story": 6.7,
     "tests/test_figures_compare.py::test_run_dask_gives_the_comparison_of_the_pandas_run": 18.2,
     # the static model's first load (model2vec import) and shuffled / threaded dedup runs
     "tests/test_dedup_fact.py::test_static_model_is_bundled_offline_normalised_and_deterministic": 3.9,
+    "tests/test_dedup_fact_encoder.py::test_load_direct_refuses_what_it_does_not_reproduce": 8.3,
+    "tests/test_dedup_fact_encoder.py::test_conflict_shortcut_gives_what_the_encoder_path_gives": 4.8,
     "tests/test_dedup_fact.py::test_hybrid_level_is_the_same_in_any_row_order": 9.0,
     "tests/test_dedup_fact.py::test_bad_input_gives_singletons_or_one_cluster_never_a_crash": 5.5,
     "tests/test_dedup_fact.py::test_concurrent_runs_give_the_same_clusters_as_one_at_a_time": 4.5,
@@ -66,7 +71,7 @@ SLOW_TESTS: dict[str, float] = {
     "tests/test_small_frames.py::test_regex_kernels_equal_pyarrow": 5.1,
     "tests/test_small_frames.py::test_regex_kernels_equal_pyarrow_on_every_pair_of_pieces": 2.4,
     "tests/test_small_frames.py::test_representatives_by_rank_equal_pick_first": 2.2,
-    "tests/test_attribution_dask.py": 22.0,  # attribution's Dask plan vs pandas, 1/3/7 partitions, sync scheduler
+    "tests/test_attribution_dask.py": 36.0,  # attribution's Dask plan vs pandas, 1/3/7 partitions + hypothesis
     "tests/test_attribution_speed.py": 8.0,  # hypothesis: the fast path's shortcuts equal the long way
     "tests/test_attribution_scan.py": 10.8,  # hypothesis: the RE2 / str.find scans equal the re scans
     "tests/test_result.py::test_every_value_of_every_dtype_round_trips": 6.7,

@@ -4,7 +4,10 @@ Real reporting sentences: articles whose snippets are split over partitions (a p
 snippet names the speaker of an earlier one, a bare surname takes the full name the article gave),
 two Smiths in different partitions, an acronym defined in one partition and used in another, dedup
 clusters given as a column, missing and empty texts; partitions of 1, 3 and 7, one empty, one of a
-single row; and the repository's cross-outlet set.
+single row; and the repository's cross-outlet set. Also how the plan splits the work: the
+resolution runs per group of articles / clusters (no task holds every claim), any input order and
+partitioning gives the pandas tables (hypothesis), and the name tables its decisions read keep
+their size when the collection grows with the same names.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import toolkit
 
@@ -155,16 +160,18 @@ def test_no_claims_at_all_and_an_empty_collection():
     assert len(got["claims"]) == 0 and len(got["speakers"]) == 0
 
 
-def test_the_plan_reads_only_the_rows_it_needs(monkeypatch):
-    """Snippets outside the claims' articles and clusters never reach the resolution task."""
-    seen: list[int] = []
-    original = dask_plan._resolve
+def test_the_plan_reads_only_the_rows_it_needs_in_several_groups(monkeypatch):
+    """Snippets outside the claims' articles and clusters never reach the resolution, and the
+    resolution runs per group of articles / clusters: no task holds every claim."""
+    seen: list[tuple[set[str], int]] = []
+    original = dask_plan._open_group
 
-    def spy(needed, *args):
-        seen.append(sum(len(p) for p in needed))
-        return original(needed, *args)
+    def spy(rows, claims, *args):
+        seen.append((set(rows.index.astype(str)), len(claims)))
+        return original(rows, claims, *args)
 
-    monkeypatch.setattr(dask_plan, "_resolve", spy)
+    monkeypatch.setattr(dask_plan, "_open_group", spy)
+    monkeypatch.setattr(dask_plan, "PARTS_PER_RESOLVER", 1)  # as many resolving partitions as snippet ones
     pdf = corpus()
     filler = toolkit.snippet_frame(
         pd.DataFrame(
@@ -175,8 +182,75 @@ def test_the_plan_reads_only_the_rows_it_needs(monkeypatch):
         )
     )
     both = pd.concat([pdf, filler])
-    assert_same(both, 3)
-    assert seen and seen[0] <= len(pdf)
+    expected = assert_same(both, 3)
+    read = set().union(*(ids for ids, _ in seen))
+    assert read and not any(i.startswith("f") for i in read)
+    holding = [n for _, n in seen if n]
+    assert len(holding) >= 2 and max(holding) < len(expected["claims"])
+    # a group holds an article whole: the pronoun's snippet and the one naming Sunak are together
+    assert any({"s000", "s002", "s003"} <= ids for ids, _ in seen)
+
+
+def _pile(copies: int) -> pd.DataFrame:
+    """The corpus ``copies`` times over, each copy its own ids and urls (new articles, same names)."""
+    frames = []
+    for k in range(copies):
+        pdf = corpus()
+        pdf.index = pd.Index([f"k{k}-{i}" for i in pdf.index], name=pdf.index.name)
+        pdf["url"] = pdf["url"].map(lambda u, k=k: f"{u}?copy={k}" if isinstance(u, str) and u.strip() else u)
+        pdf["cluster_id"] = pdf["cluster_id"].map(lambda c, k=k: f"{c}-{k}" if isinstance(c, str) else c)
+        frames.append(pdf)
+    return pd.concat(frames)
+
+
+def test_the_name_tables_grow_with_the_names_not_with_the_snippets(monkeypatch):
+    """The collection-level decisions read tables keyed by names: five copies of the corpus (new
+    snippets, articles and clusters, the same people and bodies) give tables of the same size."""
+    sizes: list[dict[str, int]] = []
+    decide_people, decide_forms = dask_plan.decide_people, dask_plan.decide_forms
+
+    def spy_people(names, params):
+        sizes[-1]["full names"] = len(names.first)
+        sizes[-1]["forms"] = sum(len(c) for c in names.forms.values())
+        return decide_people(names, dask_plan.lexicon_for(params))
+
+    def spy_forms(forms):
+        sizes[-1]["own-name keys"] = len(forms)
+        sizes[-1]["own-name forms"] = sum(len(c) for c in forms.values())
+        return decide_forms(forms)
+
+    monkeypatch.setattr(dask_plan, "_decide_people", spy_people)
+    monkeypatch.setattr(dask_plan, "decide_forms", spy_forms)
+    for copies in (1, 5):
+        sizes.append({})
+        pile = _pile(copies)
+        result = assert_same(pile, 4)
+        assert len(result["claims"]) % copies == 0
+    assert sizes[0] == sizes[1] and sizes[0]["full names"] >= 3
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), npartitions=st.integers(1, 8))
+def test_any_input_order_and_partitioning_gives_the_pandas_tables(data, npartitions):
+    """Which claims meet in a group, and which group's candidate comes first, vary with the input
+    order and the partitions; the decisions on the summed shares do not."""
+    pdf = corpus()
+    order = data.draw(st.permutations(range(len(pdf))))
+    assert_same(pdf.iloc[list(order)], npartitions)
+
+
+def test_tree_reduce_sums_every_share_a_few_at_a_time():
+    calls: list[int] = []
+
+    def merge(parts):
+        calls.append(len(parts))
+        return sum(parts)
+
+    shares = [dask.delayed(k) for k in range(50)]
+    with dask.config.set(scheduler="sync"):
+        assert dask_plan.tree_reduce(shares, merge).compute() == sum(range(50))
+        assert dask_plan.tree_reduce([], merge).compute() == 0
+    assert max(calls) <= dask_plan.FANIN and len(calls) > 50 // dask_plan.FANIN
 
 
 @pytest.mark.skipif(

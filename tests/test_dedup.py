@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -360,6 +361,105 @@ def test_signatures_estimate_jaccard():
     sb = {b[i : i + 5] for i in range(len(b) - 4)}
     assert abs(est - len(sa & sb) / len(sa | sb)) < 0.15
     assert counts.tolist() == [len(sa), len(sb)]
+
+
+_SHORT_WORDS = ["quake", "toll", "rises", "to", "69", "72", "in", "nepal", "a", "é", "ß"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    texts=st.lists(st.lists(st.sampled_from(_SHORT_WORDS), max_size=8).map(" ".join), min_size=1, max_size=8),
+    pairs=st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=20),
+    chunk=st.integers(1, 40),
+)
+def test_exact_containment_in_chunks_equals_python_sets(texts, pairs, chunk):
+    """The guard's exact check, done a few shingles at a time, is the plain set computation per pair."""
+    keys = pa.array(texts, type=pa.large_string())
+    pairs = [(a % len(texts), b % len(texts)) for a, b in pairs]
+    x = np.array([p[0] for p in pairs], dtype=np.int64)
+    y = np.array([p[1] for p in pairs], dtype=np.int64)
+
+    def shingles(i):
+        return set(minhash.shingle_hashes(keys.take(pa.array([i])))[1].tolist())
+
+    want = [len(shingles(a) & shingles(b)) / len(shingles(a)) if shingles(a) else 0.0 for a, b in pairs]
+    assert minhash.exact_containment(keys, x, y, chunk=chunk).tolist() == want
+    assert minhash.exact_containment(keys, x, y).tolist() == want
+
+
+def test_exact_containment_hash_tables_stay_chunk_sized(monkeypatch):
+    """Memory of the guard's check does not grow with the number of pairs: every hash table it
+    builds holds about one chunk of shingles, for 2,000 pairs as for 20."""
+    keys = pa.array([f"story {i} about the quake toll in region {i % 7}" for i in range(400)], type=pa.large_string())
+    sizes = []
+    real = pd.factorize
+
+    def spy(values, *args, **kwargs):
+        sizes.append(len(values))
+        return real(values, *args, **kwargs)
+
+    monkeypatch.setattr(pd, "factorize", spy)
+    rng = np.random.default_rng(3)
+    longest = int(minhash.shingle_counts(keys).max())
+    for m in (20, 2_000):
+        sizes.clear()
+        x, y = rng.integers(0, 400, m), rng.integers(0, 400, m)
+        minhash.exact_containment(keys, x, y, chunk=500)
+        assert 0 < max(sizes) <= 500 + 2 * longest
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    keys=st.lists(st.integers(0, 5), min_size=1, max_size=40),
+    hashes=st.lists(st.integers(0, 3), min_size=40, max_size=40),
+    band=st.integers(0, 31),
+)
+def test_bucket_heads_are_the_heads_bucket_order_puts_first(keys, hashes, band):
+    key = np.array(keys, dtype=np.uint64)
+    row_hash = np.array(hashes[: len(keys)], dtype=np.uint64)  # repeated hashes: ties by row
+    order = minhash.bucket_order(key, row_hash, band)
+    want = {}
+    for r in order.tolist():
+        want.setdefault(int(key[r]), r)
+    size = {k: keys.count(k) for k in keys}
+    rows, head = minhash.bucket_heads(key, row_hash, band)
+    assert rows.tolist() == [r for r in range(len(keys)) if size[keys[r]] > 1]
+    assert head.tolist() == [want[keys[r]] for r in rows.tolist()]
+
+
+def test_band_keys_and_row_hashes_of_some_rows_equal_those_of_the_rows_taken_out():
+    """Reading only the rows asked for (no copy of the matrix) gives the keys and hashes of a copy."""
+    rng = np.random.default_rng(0)
+    sig = rng.integers(0, 2**32, (300, 128), dtype=np.uint32)
+    picked = rng.random(300) < 0.6
+    for idx in (picked, np.flatnonzero(picked)):
+        got = list(minhash.band_keys(sig, 32, 4, 1, idx=idx))
+        want = list(minhash.band_keys(sig[picked], 32, 4, 1))
+        assert len(got) == 32 and all(np.array_equal(g, w) for g, w in zip(got, want, strict=True))
+        assert np.array_equal(minhash.row_hashes(sig, 1, chunk=7, idx=idx), minhash.row_hashes(sig[picked], 1))
+
+
+def test_normalise_in_slices_equals_one_pass(monkeypatch):
+    """A large collection is normalised a slice at a time: the same keys, flags, tails and bodies."""
+    from toolkit_dedup import normalize
+
+    rng = np.random.default_rng(7)
+    pieces = [WIRE, OTHER, "WASHINGTON, Sept 18 (Reuters) -", "UPDATE 1-", " - Fox News", " | Daily Star", "...",
+              "U.S.", "Korea’s", "4.5", None, "", "  ", "é", "announc..."]  # fmt: skip
+    texts = [
+        None if rng.random() < 0.05 else " ".join(p or "" for p in rng.choice(np.array(pieces, dtype=object), 4))
+        for _ in range(450)
+    ]
+    whole = normalise(texts, outlets=["Daily Star"])
+    monkeypatch.setattr(normalize, "_SLICE_TEXTS", 100)  # 4 slices of ~112 texts
+    sliced = normalise(texts, outlets=["Daily Star"])
+    for field in ("keys", "tail", "body_keys"):
+        assert getattr(sliced, field).type == getattr(whole, field).type
+        assert getattr(sliced, field).to_pylist() == getattr(whole, field).to_pylist()
+    for field in ("cut_off", "is_na", "n_words"):
+        assert getattr(sliced, field).dtype == getattr(whole, field).dtype
+        assert getattr(sliced, field).tolist() == getattr(whole, field).tolist()
+    assert sum(t is not None for t in whole.tail.to_pylist()) > 0  # the tails' path ran
 
 
 def test_bad_params_are_rejected():

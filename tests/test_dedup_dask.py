@@ -163,10 +163,12 @@ def test_candidate_components_join_prefixes_and_band_buckets():
     assert labels.to_dict() == {3: 3, 5: 5, 7: 3, 9: 5, 11: 5}
 
 
-def assert_same_stories(pdf: pd.DataFrame, npartitions: int, analyses: list[str]) -> toolkit.Result:
-    expected = toolkit.run(pdf, analyses)
+def assert_same_stories(
+    pdf: pd.DataFrame, npartitions: int, analyses: list[str], config: dict | None = None
+) -> toolkit.Result:
+    expected = toolkit.run(pdf, analyses, config=config)
     with dask.config.set(scheduler="sync"):
-        got = run_dask(partitions(pdf, npartitions), analyses).compute()
+        got = run_dask(partitions(pdf, npartitions), analyses, config=config).compute()
     pd.testing.assert_series_equal(
         got.snippets["story_id"].sort_index(), expected.snippets["story_id"].sort_index(), check_dtype=False
     )
@@ -214,6 +216,28 @@ def stories_corpus() -> pd.DataFrame:
 def test_stories_plan_gives_the_pandas_stories(npartitions):
     result = assert_same_stories(stories_corpus(), npartitions, ["dedup", "stories"])
     assert result["stories"]["size"].max() >= 6  # real stories were found, not only singletons
+
+
+@pytest.mark.parametrize("npartitions", [1, 3, 7])
+def test_stories_plan_with_common_terms_gives_the_pandas_stories(npartitions):
+    """``block_cap=2``: most terms are "common" (held by more units than the cap), so the pairs fan out
+    and their cosines need both sides' heavy weights, joined by unit hash in two shuffles; a low
+    threshold keeps many links, so the pairs dropped early (no heavy weights on side ``a``, below the
+    threshold) and the ones kept are both exercised; 2 neighbours a unit: side ``b``'s ranking sees only
+    its best links as side ``b`` (the rest cannot make its top 2)."""
+    config = {"stories": {"block_cap": 2, "lexical_threshold": 0.03, "lexical_neighbours": 2}}
+    result = assert_same_stories(stories_corpus(), npartitions, ["dedup", "stories"], config)
+    assert result["stories"]["size"].max() >= 3
+
+
+def test_stories_pairs_by_hash_refuse_a_hash_shared_by_two_units():
+    sides = pd.DataFrame(
+        {"key": np.array([7, 7], dtype=np.uint64), "unit": ["p1", "p2"], "heavy": [{}, {}]}, index=[0, 1]
+    )
+    with pytest.raises(RuntimeError, match="share a 64-bit hash"):
+        dask_plan._side_rows(np.array([7], dtype=np.uint64), sides)
+    with pytest.raises(RuntimeError, match="missing"):
+        dask_plan._side_rows(np.array([8], dtype=np.uint64), sides.iloc[:1])
 
 
 def test_stories_plan_without_dedup_and_on_the_wire_corpus():
@@ -388,5 +412,36 @@ def test_fact_level_on_a_local_cluster_equals_pandas():
     pd.testing.assert_frame_equal(
         got["clusters"][table.columns].sort_values("cluster_id").reset_index(drop=True),
         table.sort_values("cluster_id").reset_index(drop=True),
+        check_dtype=False,
+    )
+
+
+def test_near_and_stories_with_disk_shuffles_on_a_local_cluster_equal_pandas():
+    """Graph built under a ``distributed`` client: the plain-number shuffles (band keys, stories' pairs)
+    go through Dask's disk-backed ``p2p`` shuffle; the tables stay pandas' (common terms exercised)."""
+    distributed = pytest.importorskip("distributed")
+    from toolkit.dask_plan import disk_shuffle_method
+
+    pdf = stories_corpus()
+    config = {"stories": {"block_cap": 2, "lexical_threshold": 0.03}}
+    expected = toolkit.run(pdf, ["dedup", "stories"], config=config)
+    plain = pd.DataFrame({"a": np.zeros(1, np.uint64)})
+    assert disk_shuffle_method(plain) == "tasks"  # no client: the task shuffle
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as c,
+        distributed.Client(c, set_as_default=False) as client,
+        dask.config.set(scheduler=client),
+    ):
+        assert disk_shuffle_method(plain) == "p2p"
+        assert disk_shuffle_method(plain.astype("Float64")) == "tasks"  # nullable: tasks
+        got = run_dask(partitions(pdf, 3), ["dedup", "stories"], config=config).compute()
+    for column in ("cluster_id", "story_id"):
+        pd.testing.assert_series_equal(
+            got.snippets[column].sort_index(), expected.snippets[column].sort_index(), check_dtype=False
+        )
+    table = expected["stories"]
+    pd.testing.assert_frame_equal(
+        got["stories"][table.columns].sort_values("story_id").reset_index(drop=True),
+        table.sort_values("story_id").reset_index(drop=True),
         check_dtype=False,
     )

@@ -27,6 +27,7 @@ from toolkit.dask_plan import (  # noqa: E402
     DaskOutput,
     DaskStep,
     collections_config,
+    disk_shuffle_method,
     gather_small,
     join_back,
     partition_of,
@@ -331,6 +332,40 @@ def test_shuffle_by_gather_small_and_join_back():
     assert small.npartitions == 1
     assert joined.index.name == "snippet_id" and sorted(joined.index) == sorted(frame.index)
     assert (joined.loc[frame.index[frame["topic"] == "war"], "w"] == 1).all()
+
+
+def test_shuffle_on_disk_gives_the_task_shuffles_partitions_under_a_distributed_client():
+    """``shuffle_by(..., on_disk=True)``: Dask's ``p2p`` shuffle for plain numbers and text under a
+    distributed client, the task shuffle otherwise; either way the same rows in the same partitions, in
+    the same order, with the same dtypes (text stays Python ``str`` in object columns)."""
+    distributed = pytest.importorskip("distributed")
+    rng = np.random.default_rng(4)
+    pdf = pd.DataFrame(
+        {
+            "key": rng.integers(0, 300, 5_000).astype(np.uint64),
+            "b": rng.integers(0, 2**62, 5_000).astype(np.uint64),
+            "q": rng.integers(-9, 9, 5_000),
+            "ok": rng.random(5_000) < 0.5,
+            "text": pd.Series([f"unit é{i % 97}" for i in range(5_000)], dtype=object),
+        }
+    )
+    with collections_config():
+        ddf = dd.from_pandas(pdf, npartitions=7)
+        ddf = dd.concat([ddf, dd.from_pandas(pdf.iloc[:0], npartitions=1)])  # an empty partition too
+    assert disk_shuffle_method(pdf) == "tasks"  # no distributed client
+    tasks = dask.compute(*shuffle_by(ddf, "key").to_delayed(), scheduler="sync")
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as c,
+        distributed.Client(c, set_as_default=False) as client,
+        dask.config.set(scheduler=client),
+    ):
+        assert disk_shuffle_method(pdf) == "p2p"
+        assert disk_shuffle_method(pdf.astype({"q": "Int64"})) == "tasks"  # nullable: not plain numbers
+        assert disk_shuffle_method(pdf.set_index(pdf["key"].astype(str))) == "tasks"  # text index
+        on_disk = dask.compute(*shuffle_by(ddf, "key", on_disk=True).to_delayed())
+    assert sum(len(p) for p in on_disk) == len(pdf)
+    for expected, got in zip(tasks, on_disk, strict=True):
+        pd.testing.assert_frame_equal(got, expected)
 
 
 # -- every default analysis ---------------------------------------------------------------------------

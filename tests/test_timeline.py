@@ -997,13 +997,106 @@ PIECES_UNICODE = [
 @given(st.lists(st.lists(st.sampled_from([*PIECES_SCAN, *PIECES_UNICODE, "\x00", "\n"]), max_size=14).map("".join),
                 max_size=10), st.sampled_from([1, 3, 2048]))  # fmt: skip
 def test_the_start_filter_keeps_exactly_the_trigger_positions(texts, chunk):
-    """``StartFilter`` (issue 14.1) tests the first three characters of every position with numpy and runs
-    the trigger only where they allow: the same positions as the trigger alone, whatever the text."""
+    """``StartFilter`` (issue 14.1) reads the words at every position with numpy and runs the trigger only
+    where they allow: the same positions as the trigger alone, whatever the text."""
     from toolkit_timeline.candidates import candidates
 
     for g in (grammar(), grammar({"trigger_words": ["Ølympiad", "x"], "holidays_fixed": {"ß day": "01-02"}})):
         plain = list(candidates(g.trigger, texts, chunk))
         assert list(candidates(g.trigger, texts, chunk, start_filter=g.starts, filter_from=0)) == plain
+
+
+def test_the_start_filter_reads_whole_words_and_what_follows_them():
+    """Past three characters (issue 14.1): "company" or "Ford's" start no trigger word although "com"ing
+    and "for"tnight do, "stock" is not "St. Patrick's", and after a small word
+    only what its conditions can begin with goes to the trigger ("in which", "the government" and "in
+    2024" never can: "in" needs a count and a unit; "in 3 days", "the past", "a week", "that day" can)."""
+    starts = grammar().starts
+    text = "\x00company, Ford's stock, in which, the government, in 2024, in 3 days, the past, a week, that day"
+    kept = {text[p:].split(",")[0] for p in starts.kept(text)}
+    assert not kept & {"company", "Ford's stock", "stock", "in which", "the government", "in 2024"}
+    assert {"in 3 days", "the past", "a week", "that day", "3 days", "2024"} <= kept
+
+
+def test_the_start_filter_keeps_every_small_word_that_what_follows_can_continue():
+    """Each small word, white space and every piece of text the conditions look at (and a word after it):
+    the filter keeps exactly what the trigger alone finds (the hypothesis test above rarely draws a small
+    word, a space and the right continuation in a row)."""
+    from toolkit_timeline.candidates import candidates
+    from toolkit_timeline.grammar import _trigger_words
+
+    g = grammar()
+    _, small, _ = _trigger_words(g.lexicon)
+    texts = [
+        f"{word}{space}{piece}{tail}"
+        for word in sorted(small)
+        for space in (" ", "\u00a0", "  ")
+        for piece in [*PIECES_SCAN, "couple of", "dozen", "moment", "midnight", "mid"]
+        for tail in ("", " days ago", " past", " moment", " quarter")
+    ]
+    plain = list(candidates(g.trigger, texts))
+    assert list(candidates(g.trigger, texts, start_filter=g.starts, filter_from=0)) == plain
+    assert len(plain) > 1000
+
+
+@pytest.mark.parametrize(
+    ("pattern", "firsts"),
+    [
+        (r"(?i:ab)|\d", "0123456789Aa"),
+        (r"x?y", "xy"),
+        (r"(?:the\s)?[pP]ast", "Ppt"),
+        (r"(?=q)r\b", "r"),  # zero-width parts read nothing
+        (r"(?i:k)", "Kk"),  # (the Kelvin sign folds onto k as well: it is not ASCII, the filter lets it through)
+        (r"\s{1,3}x", "".join(c for c in map(chr, range(128)) if c.isspace() or c in "\x1c\x1d\x1e\x1f")),
+    ],
+)
+def test_first_characters_of_a_pattern(pattern, firsts):
+    from toolkit_timeline.firsts import first_characters
+
+    assert "".join(sorted(first_characters(pattern))) == "".join(sorted(firsts))
+
+
+@pytest.mark.parametrize("pattern", [r"a*", r"[^a]b", r".x", r"(a)?\1", r"(?:)", "(?i:[\u2100-\u2200])"])
+def test_first_characters_of_what_it_does_not_model_is_anything(pattern):
+    from toolkit_timeline.firsts import ANY, first_characters
+
+    assert first_characters(pattern) == ANY
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([*PIECES_SCAN, *PIECES_UNICODE, "\n"]), min_size=1, max_size=6).map("".join))
+def test_what_a_condition_matches_begins_with_one_of_its_prefixes(text):
+    """The filter's sequences are supersets: whatever a trie word's condition matches at the start of
+    ``text`` begins with one of ``prefixes(condition, k)`` (a character outside ASCII fits any set)."""
+    import re
+
+    from toolkit_timeline.firsts import prefixes
+    from toolkit_timeline.grammar import _trigger_words
+
+    def fits(prefix, s):
+        return len(s) >= len(prefix) and all(
+            cls is None or ch in cls or ch >= "\x80" for cls, ch in zip(prefix, s, strict=False)
+        )
+
+    words, _, _ = _trigger_words(grammar().lexicon)
+    for condition in {c for conditions in words.values() for c in conditions}:
+        if re.match(condition, text) is not None:
+            assert any(fits(p, text) for p in _PREFIXES.setdefault(condition, prefixes(condition, 6))), condition
+
+
+_PREFIXES: dict[str, set] = {}  # the conditions' prefixes, found once for all examples
+
+
+def test_prefixes_of_a_pattern():
+    from toolkit_timeline.firsts import prefixes
+
+    def show(pattern, k):
+        return sorted("|".join("".join(sorted(c)) if c is not None else "*" for c in p) for p in prefixes(pattern, k))
+
+    assert show(r"(?i:ab)c?", 3) == ["Aa|Bb", "Aa|Bb|c"]
+    assert show(r"x{1,3}", 2) == ["x", "x|x"]
+    assert show(r"(?=q)r\b.", 3) == ["r|*"]
+    assert show(r"a|", 2) == ["", "a"]
 
 
 def test_the_start_filter_stands_aside_for_a_lexicon_of_hundreds_of_initial_characters():

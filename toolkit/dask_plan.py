@@ -39,7 +39,8 @@ from toolkit.specs import Context
 
 #: How the framework and the helpers shuffle: Dask's task-based shuffle, which moves plain pandas
 #: frames (list cells and nullable dtypes intact). Dask's ``p2p`` shuffle converts to Arrow and
-#: gives list cells back as NumPy arrays.
+#: gives list cells back as NumPy arrays: ``shuffle_by(..., on_disk=True)`` uses it for frames of
+#: plain numbers and text only, where it gives the same partitions with bounded memory.
 SHUFFLE_METHOD = "tasks"
 
 
@@ -89,13 +90,44 @@ def collections_config() -> Any:
     return dask.config.set({"dataframe.convert-string": False})
 
 
-def shuffle_by(ddf: Any, column: str, npartitions: int | None = None) -> Any:
+def shuffle_by(ddf: Any, column: str, npartitions: int | None = None, *, on_disk: bool = False) -> Any:
     """``ddf`` with every row of one value of ``column`` in one partition (deterministic: the same value
     lands in the same partition number in every frame shuffled with the same ``npartitions``).
 
     Missing values all land in one partition. The rows of a partition may hold several values:
-    group inside it (``map_partitions`` with a ``groupby``)."""
-    return ddf.shuffle(on=column, npartitions=npartitions or ddf.npartitions, shuffle_method=SHUFFLE_METHOD)
+    group inside it (``map_partitions`` with a ``groupby``).
+
+    ``on_disk=True``: use Dask's disk-backed ``p2p`` shuffle when it gives the same partitions
+    (:func:`disk_shuffle_method`): a task shuffle holds every piece of the shuffled frame in the
+    workers' memory until the last piece is cut, so its peak grows with the collection; ``p2p``
+    writes the pieces to disk and reads one output partition at a time. The caller promises that
+    the frame's object columns hold Python ``str`` only (no missing values, lists or dicts: those
+    would not come back from Arrow as they went in)."""
+    method = disk_shuffle_method(ddf._meta) if on_disk else SHUFFLE_METHOD
+    return ddf.shuffle(on=column, npartitions=npartitions or ddf.npartitions, shuffle_method=method)
+
+
+def disk_shuffle_method(meta: pd.DataFrame) -> str:
+    """``"p2p"`` when a ``distributed`` client runs the graphs and ``meta`` has a numeric index and
+    plain columns: NumPy integer, unsigned, float or bool, or object columns of ``str`` (the caller's
+    promise, see :func:`shuffle_by`) — these cross Arrow unchanged, and ``p2p`` orders each output
+    partition by input partition like the task shuffle, so the partitions are the same; else
+    :data:`SHUFFLE_METHOD`. Extension dtypes (nullable, categorical, Arrow) keep the task shuffle.
+    Build and compute under the same scheduler: a ``p2p`` graph needs the client."""
+    index = meta.index.dtype
+    plain = isinstance(index, np.dtype) and index.kind in "iu"
+    plain = plain and all(isinstance(t, np.dtype) and t.kind in "biufO" for t in meta.dtypes)
+    return "p2p" if plain and _distributed_scheduler() else SHUFFLE_METHOD
+
+
+def _distributed_scheduler() -> bool:
+    """Whether dask's current scheduler is a ``distributed`` client (not threads, processes or sync)."""
+    try:
+        from dask.base import get_scheduler
+        from distributed import Client
+    except ImportError:  # pragma: no cover - the dask extra without distributed
+        return False
+    return isinstance(getattr(get_scheduler(), "__self__", None), Client)
 
 
 def staged(ddf: Any) -> Any:
@@ -154,6 +186,7 @@ __all__ = [
     "DaskStep",
     "as_delayed",
     "collections_config",
+    "disk_shuffle_method",
     "gather_small",
     "join_back",
     "partition_of",

@@ -396,12 +396,9 @@ def _matches(strings: pd.Series, pattern: str) -> pd.Series:
 
 def validate_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Return ``frame`` if it already is a snippet frame, else build one from it."""
-    if (
-        frame.index.name == INDEX
-        and str(frame.index.dtype) == "string"
-        and all(c in frame.columns for c in SNIPPET_COLUMNS)
-        and all(str(frame[c].dtype) == d for c, d in SNIPPET_COLUMNS.items())
-        and frame.index.is_unique
-    ):
-        return frame
+    if frame.index.name == INDEX and str(frame.index.dtype) == "string" and frame.columns.is_unique:
+        # The dtypes read once (``frame[c]`` builds a Series per column).
+        dtypes = dict(zip(frame.columns, map(str, frame.dtypes.tolist()), strict=True))
+        if all(dtypes.get(c) == d for c, d in SNIPPET_COLUMNS.items()) and frame.index.is_unique:
+            return frame
     return snippet_frame(frame)

@@ -128,7 +128,9 @@ class Pipeline:
         if step is None:
             raise ConfigError(f"no step {analysis!r} in this pipeline (steps: {', '.join(self.named_steps)})")
         current = {f.name: getattr(step.params, f.name) for f in fields(step.params)}
-        defaults = asdict(step.spec.default_params())
+        default = step.spec.default_params()
+        # Field by field, like ``current`` (``asdict`` deep-copies every value: ~0.1 ms a call).
+        defaults = {f.name: getattr(default, f.name) for f in fields(default)}
         changed = {k: v for k, v in current.items() if v != defaults.get(k)}
         step.params = step.spec.make_params({**changed, **values})
         return self

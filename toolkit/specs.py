@@ -11,6 +11,7 @@ declaration, and (later) hand row-wise analyses to Dask one partition at a time.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import keyword
 import pickle
 import re
@@ -332,8 +333,7 @@ def make_params(cls: type, values: Mapping[str, Any], owner: str = "") -> Any:
         return values
     if not isinstance(values, Mapping):
         raise ConfigError(f"{owner}: parameters must be a mapping, not {type(values).__name__}")
-    hints = typing.get_type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    hints, fields = _field_types(cls)
     unknown = sorted(set(values) - set(fields))
     if unknown:
         known = ", ".join(sorted(fields)) or "none"
@@ -348,6 +348,20 @@ def make_params(cls: type, values: Mapping[str, Any], owner: str = "") -> Any:
         return cls(**kwargs)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{owner}: {exc}") from None
+
+
+@functools.lru_cache(maxsize=256)
+def _field_types(cls: type) -> tuple[Mapping[str, Any], Mapping[str, dataclasses.Field[Any]]]:
+    """The resolved type hints and the init fields of dataclass ``cls``, read once per class.
+
+    ``typing.get_type_hints`` evaluates every string annotation (``from __future__ import
+    annotations``) with ``compile`` on each call: ~0.2 ms per parameters class, twice per run, which
+    is a tenth of a two-snippet run. A class's annotations do not change, so they are kept (read-only
+    views: the cache is shared by every thread).
+    """
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    return types.MappingProxyType(hints), types.MappingProxyType(fields)
 
 
 def convert(value: Any, annotation: Any) -> Any:

@@ -191,11 +191,24 @@ def resolve_claims(
     """
     if len(found) == 0:
         return empty_table(CLAIMS_COLUMNS)
+    canon, mentions = canonicaliser_for(found, frame, params, collection)
+    canon.resolve(mentions, _acronym_table(acronyms))
+    return named_claims(found, mentions)
+
+
+def canonicaliser_for(
+    found: pd.DataFrame, frame: pd.DataFrame, params: AttributionParams, collection: CollectionFacts | None = None
+) -> tuple[Canonicaliser, list[Mention]]:
+    """The resolution of ``found``'s claims over the snippets of ``frame`` (see :func:`resolve_claims`):
+    the canonicaliser and one mention per claim, in ``found``'s order."""
     clusters = _column(frame, "cluster_id")
     articles = _column(frame, "url", blank_is_missing=True) if params.resolve_pronouns else {}
     canon = Canonicaliser(lexicon_for(params), dict(iter_texts(frame)), clusters, articles, collection)
-    mentions = _mentions(found, clusters)
-    canon.resolve(mentions, _acronym_table(acronyms))
+    return canon, _mentions(found, clusters)
+
+
+def named_claims(found: pd.DataFrame, mentions: list[Mention]) -> pd.DataFrame:
+    """The ``claims`` table: ``found``'s claims with their mentions' canonical names and kinds."""
     claims = found.drop(columns=["antecedent_start", "antecedent_end"])
     claims["speaker_canonical"] = pd.array([m.canonical for m in mentions], dtype="string")
     claims["speaker_type"] = pd.array([m.kind for m in mentions], dtype="string")

@@ -39,7 +39,6 @@ Unresolved pronouns get no canonical name (NA), so they never link to anything.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -50,7 +49,26 @@ import pyarrow.compute as pc
 
 from toolkit_attribution.extract import NAME_SUFFIXES, SENT_RE, pair_quotes
 from toolkit_attribution.lexicon import Lexicon, alias_key, fold
-from toolkit_attribution.prefilter import re2_spans
+from toolkit_attribution.name_tables import (
+    FullNames,
+    Order,
+    PeopleTables,
+    PronounFacts,
+    SpeakerAcronyms,
+    decide_descriptions,
+    decide_forms,
+    decide_people,
+)
+from toolkit_attribution.person_keys import (
+    INITIALS_RE,
+    PersonKey,
+    edit_distance,
+    first_names_compatible,
+    person_key,
+    skeleton,
+    typo_limit,
+)
+from toolkit_attribution.prefilter import re2_rows
 from toolkit_attribution.words import (
     CLAUSE_STOP,
     COMMON_LEAD,
@@ -82,7 +100,6 @@ DETS = ("the ", "a ", "an ")
 NAME_SEQ_RE = re.compile(
     r"[A-Z](?<![\w'’].)[\w'’.-]*(?:[ \t]+(?:(?:de|van|von|der|den|bin|al|da|del|la|le)[ \t]+)?[A-Z][\w'’.-]*)*"
 )
-INITIALS_RE = re.compile(r"(?:[A-Z]\.)+")  # 'K.C.' in 'K.C. Maurer' is initials, not an acronym
 GROUP_WORD_RE = re.compile(r"[A-Za-z][\w'’-]*")
 PRONOUN_GENDER = {"he": "m", "she": "f"}
 #: A person a run of capitalised words names: where the name starts in the run, the name, whether
@@ -124,6 +141,9 @@ DOCUMENT_HELD_RE = re.compile(
 COURT_PAPERS = frozenset(["documents", "papers", "records", "filings", "files"])
 POSSESSIVE_PRONOUNS = frozenset(["his", "her", "their", "its", "my", "our"])
 LOWER_WORD_RE = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*")
+#: How many candidate texts :class:`LowerWordIndex` reads for all the asked words before it asks
+#: again about the words not found yet (common words are answered by the first few).
+FIRST_CANDIDATES = 1000
 #: The shape of every ``LOWER_WORD_RE`` match, whole.
 WHOLE_LOWER_WORD_RE = re.compile(r"[a-z][a-z'’-]*")
 NOT_NAME_LEAD = PREPS | DET_WORDS | CLAUSE_STOP | LEAD_DROP | frozenset(["he", "she", "it", "they", "we", "i"])
@@ -157,12 +177,12 @@ class LowerWordIndex:
     """``word in index`` is ``word in lower_words(texts)``, without building that set.
 
     The pandas run asks about a few dozen words at most (a description's first word), so it asks
-    them together (:meth:`prefetch`) and one RE2 pass over the texts answers them all: RE2 marks
+    them together (:meth:`prefetch`): one RE2 pass over the texts finds the candidates, the texts
     where one of the words starts after an ASCII word boundary (which ``LOWER_WORD_RE``'s
-    look-behind implies, the words starting with a lower-case letter), and ``LOWER_WORD_RE`` read
-    at each mark says which word, if any, is written there. Every match of a word is marked: no
-    mark can cover another word's start, since a word's characters are all ones the look-behind
-    refuses. A word not asked before is answered alone. Answers are memoised per word (one index
+    look-behind implies, the words starting with a lower-case letter: every text holding a match
+    is a candidate), and ``LOWER_WORD_RE`` reads the first :data:`FIRST_CANDIDATES` of them; the
+    words still unanswered (rare ones, with few candidates) are asked again the same way and every
+    one of their candidates is read. A word not asked before is answered alone. Answers are memoised per word (one index
     per collection: no shared state). Texts RE2 or Arrow cannot read (a lone surrogate) are read
     with the regex alone.
     """
@@ -191,20 +211,26 @@ class LowerWordIndex:
             self._answers[w] = w in found
 
     def _find(self, words: list[str]) -> set[str]:
-        wanted = set(words)
-        pattern = r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
         found: set[str] = set()
         for i in range(0, len(self._texts), self._chunk):
             part = self._texts[i : i + self._chunk]
-            for text, spans in zip(part, re2_spans(part, pattern, sparse=True), strict=True):
-                if spans is None:
-                    found.update(w for w in LOWER_WORD_RE.findall(text) if w in wanted)
-                    continue
-                for start in spans[0]:
-                    m = LOWER_WORD_RE.match(text, start)
-                    if m is not None and m.group() in wanted:
-                        found.add(m.group())
+            # a few candidate texts answer the common words; then every candidate of the rest
+            for limit in (FIRST_CANDIDATES, None):
+                pending = [w for w in words if w not in found]
+                if pending:
+                    self._confirm(part, pending, found, limit)
         return found
+
+    @staticmethod
+    def _confirm(texts: list[str], words: list[str], found: set[str], limit: int | None) -> None:
+        """Add to ``found`` those of ``words`` that ``LOWER_WORD_RE`` finds in the texts RE2 marks as
+        candidates (the first ``limit`` of them): a text where one of the words starts after an ASCII
+        word boundary, which ``LOWER_WORD_RE``'s look-behind implies (the words start with a letter)."""
+        pattern = r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+        rows = re2_rows(texts, pattern)
+        wanted = set(words)
+        for row in (range(len(texts)) if rows is None else rows)[:limit]:
+            found.update(w for w in LOWER_WORD_RE.findall(texts[row]) if w in wanted)
 
 
 def context_words(lex: Lexicon) -> frozenset[str]:
@@ -236,103 +262,6 @@ class CollectionFacts:
             lower |= part.lower_words
             totals.update(part.word_totals)
         return cls(frozenset(lower), dict(totals))
-
-
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance of two short strings, or ``limit + 1`` once it is certainly larger."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        if min(cur) > limit:
-            return limit + 1
-        prev = cur
-    return prev[-1]
-
-
-def typo_limit(surname: str) -> int:
-    """How many edits a misspelt surname may be from the full name it joins (0: none allowed)."""
-    return 0 if len(surname) < 5 else 1 if len(surname) < 8 else 2
-
-
-_SKELETON_END_RE = re.compile(r"(?:iy|yy|ij|yi|ii)$")
-_REPEATS_RE = re.compile(r"(.)\1+")
-
-
-@lru_cache(maxsize=1 << 16)
-def skeleton(name: str) -> str:
-    """A transliteration-tolerant key for a surname: Zelenskyy, Zelensky, Zelenskiy -> 'zelensky'.
-
-    Memoised (a pure function of a name; names repeat across a collection far more than texts)."""
-    s = unicodedata.normalize("NFKD", name.lower())
-    s = "".join(ch for ch in s if ch.isalpha())
-    s = _SKELETON_END_RE.sub("y", s)
-    s = _REPEATS_RE.sub(r"\1", s)
-    return s.replace("kh", "h").replace("ph", "f")
-
-
-#: A person's key: (first name's key, surname's skeleton). An initial's key is its letter and a
-#: period ('K.C.' -> 'k.'), so 'J. Smith' can join 'John Smith' but 'Jane' never joins 'John'.
-PersonKey = tuple[str, str]
-
-
-def person_key(name: tuple[str, ...]) -> PersonKey:
-    if len(name) > 2 and name[-1].rstrip(".").upper() in NAME_SUFFIXES:
-        name = name[:-1]  # 'Maria Santos IV': the surname is Santos
-    first = name[0]
-    letters = first.replace(".", "")
-    initial = bool(INITIALS_RE.fullmatch(first)) or len(letters) == 1
-    return ((letters[:1].lower() + ".") if initial else skeleton(first), skeleton(name[-1]))
-
-
-def first_names_compatible(a: str, b: str) -> bool:
-    """One first name abbreviates the other: an initial ('j.' / 'john') or a short form ('cres' /
-    'creswell'). Two different full first names ('john' / 'jane') are not compatible."""
-    if a == b:
-        return True
-    if a.endswith(".") or b.endswith("."):
-        return a[:1] == b[:1]
-    short, long_ = sorted((a, b), key=len)
-    return len(short) >= 3 and long_.startswith(short)
-
-
-def merge_person_keys(names: dict[PersonKey, tuple[str, ...]]) -> dict[PersonKey, PersonKey]:
-    """Which full names of the collection name one person: ``{key: the key it joins}``.
-
-    A name joins another when, among all the collection's names, that one alone extends it:
-    the same surname with a first name it abbreviates ('J. Smith' -> 'John Smith' when there is
-    no other J. Smith), or the same words followed by more ('Tedros Adhanom' -> 'Tedros Adhanom
-    Ghebreyesus'). Two candidates: no merge. Keys are visited in sorted order: deterministic,
-    whatever the row order. Candidates come from indexes (surname and first letter; every
-    leading run of words), so the work grows with the names, not with their pairs.
-    """
-    by_letter: dict[tuple[str, str], list[PersonKey]] = defaultdict(list)
-    by_prefix: dict[tuple[str, ...], list[PersonKey]] = defaultdict(list)
-    words_of = {key: tuple(skeleton(w) for w in names[key]) for key in names}
-    for key in sorted(names):
-        by_letter[(key[1], key[0][:1])].append(key)
-        words = words_of[key]
-        for n in range(2, len(words)):
-            by_prefix[words[:n]].append(key)
-    out: dict[PersonKey, PersonKey] = {}
-    for key in sorted(names):
-        first, last = key
-        same_surname = [k for k in by_letter[(last, first[:1])] if k != key and first_names_compatible(first, k[0])]
-        if len(same_surname) == 1 and len(same_surname[0][0].rstrip(".")) > len(first.rstrip(".")):
-            out[key] = same_surname[0]
-            continue
-        extended = by_prefix.get(words_of[key], [])
-        if len(extended) == 1:
-            out[key] = extended[0]
-    for key in list(out):  # follow chains to their end (each step lengthens the name: no cycles)
-        seen = {key}
-        while out[key] in out and out[out[key]] not in seen:
-            seen.add(out[key])
-            out[key] = out[out[key]]
-    return out
 
 
 @lru_cache(maxsize=1024)
@@ -389,6 +318,7 @@ class Mention:
     start: int = -1  # where the speaker starts in its snippet (orders pronouns and antecedents)
     display: str = ""  # the name to show when it is not the speaker as written ('a spokeswoman for X' -> X)
     pronoun: str = ""  # the pronoun as written (lower case) when ``speaker`` is its antecedent in the snippet
+    order: Order = ()  # the mention's place in the collection's order (set by the resolution)
 
 
 @dataclass
@@ -421,6 +351,10 @@ class Canonicaliser:
     _by_given: dict[str, list[PersonKey]] = field(default_factory=dict)
     _speaker_keys: dict[str, set[PersonKey]] = field(default_factory=lambda: defaultdict(set))
     _lower: Container[str] | None = None
+    table_kind: dict[str, str] = field(default_factory=dict)  # an alias table canonical -> its kind
+    _members: dict[str, list[str]] = field(default_factory=dict)  # a dedup cluster -> its snippets
+    _full: dict[PersonKey, list[Mention]] = field(default_factory=dict)  # the full names' mentions, by key
+    _people_mentions: list[Mention] = field(default_factory=list)  # the mentions the people rules name
 
     def context_count(self, word: str, snippet: str, cluster_members: Sequence[str]) -> tuple[int, int, int]:
         """How often a context word occurs in the snippet, its dedup cluster and the collection."""
@@ -722,31 +656,85 @@ class Canonicaliser:
 
     def resolve(self, mentions: list[Mention], acronyms: dict[str, str]) -> None:
         """Set every mention's canonical name and kind. ``acronyms`` maps the acronyms the
-        collection defines to their expansions (``{"NIS": "National Intelligence Service"}``)."""
+        collection defines to their expansions (``{"NIS": "National Intelligence Service"}``).
+
+        The stages below, each followed by the collection-level decision on its share (here the
+        whole collection's; the distributed plan runs the stages per group of snippets and decides
+        on the sum of the groups' shares, see :mod:`toolkit_attribution.name_tables`)."""
+        for i, m in enumerate(mentions):
+            m.order = (i,)
+        acr, expansions = self.stage_classify(mentions).decide(acronyms)
+        tables = decide_people(self.stage_aliases(mentions, acr, expansions), self.lex)
+        chosen = decide_descriptions(self.stage_people(mentions, tables))
+        names = decide_forms(self.stage_descriptions(mentions, chosen))
+        self.stage_pronouns(mentions, self.stage_own_names(mentions, names))
+
+    def stage_classify(self, mentions: list[Mention]) -> SpeakerAcronyms:
+        """Stage 1: every mention's kind and key; a bare document takes the issuer its snippet
+        names. Share: the acronym speakers and the initials speakers spell out."""
         self.table_kind = {c: k for cands in self.lex.aliases.values() for c, k, _ in cands}
         self._mention_articles = {a for a in (self.articles.get(m.snippet) for m in mentions) if a is not None}
         self._art_snips = None
-        acronyms = dict(acronyms)
-        members: dict[str, list[str]] = defaultdict(list)
+        self._members = defaultdict(list)
         for sid, cid in self.clusters.items():
-            members[cid].append(sid)
+            self._members[cid].append(sid)
         for m in mentions:
             self.classify(m)
         self._document_issuers(mentions)
-        expansions = self._acronym_speakers(mentions, acronyms)
-        # 1-2. alias table and learned acronyms
+        return self._acronym_speakers(mentions)
+
+    def stage_aliases(self, mentions: list[Mention], acronyms: dict[str, str], expansions: dict[str, str]) -> FullNames:
+        """Stage 2: the alias table and the collection's acronyms. Share: the full names of people."""
+        members = self._members
         for m in mentions:
             if m.kind != "pronoun":
                 self._alias(m, acronyms, expansions, members.get(m.cluster, []) if m.cluster else [])
-        # 3. people
-        self._people([m for m in mentions if m.canonical is None and m.kind in ("person", "place_or_person")], members)
-        # 4. descriptions joined to a body named in the same snippet or cluster
-        self._descriptions(mentions)
-        # 5. everything else: its own name, as written without the article, most frequent form
-        self._own_names(mentions)
+        self._people_mentions = [m for m in mentions if m.canonical is None and m.kind in ("person", "place_or_person")]
+        self._full = defaultdict(list)
+        names = FullNames()
+        for m in self._people_mentions:
+            if m.kind == "person" and len(m.name) >= 2:
+                key = person_key(m.name)
+                self._full[key].append(m)
+                names.add(key, m.order, m.name, self._titled(m))
+        return names
+
+    def stage_people(self, mentions: list[Mention], tables: PeopleTables) -> dict[str, Counter[str]]:
+        """Stage 3: people (full names merged, bare surnames joined). Share: the descriptions' votes."""
+        self._people(tables)
+        return self._description_votes(mentions)
+
+    def stage_descriptions(self, mentions: list[Mention], chosen: dict[str, str]) -> dict[str, Counter[str]]:
+        """Stage 4: descriptions joined to the body voted for. Share: the forms of the rest's keys."""
+        for m in mentions:
+            if m.canonical is None and m.key in chosen:
+                m.canonical = chosen[m.key]
+        return self._own_name_forms(mentions)
+
+    def stage_own_names(self, mentions: list[Mention], names: dict[str, str]) -> PronounFacts:
+        """Stage 5: everything else takes its key's most frequent form; spans starting together are
+        one speaker. Share: the genders of names and the first group named by each key."""
+        for m in mentions:
+            if m.canonical is None and m.kind != "pronoun" and m.key:
+                m.canonical = names[m.key]
+            if m.kind == "place_or_person":
+                m.kind = "body"
         self._same_start(mentions)
-        # 6. pronouns that open a snippet: the speaker they refer to earlier in the same article
-        self._pronouns(mentions)
+        facts = PronounFacts()
+        for m in mentions:
+            if m.canonical and m.kind == "person":
+                for w in m.speaker.lower().split():
+                    g = GENDER_WORDS.get(w.strip(","))
+                    if g:
+                        facts.genders.setdefault(m.canonical, set()).add(g)
+            if m.canonical is not None and m.kind in ("group", "body"):
+                facts.name_group(m.key, m.order, m.canonical, m.kind)
+        return facts
+
+    def stage_pronouns(self, mentions: list[Mention], facts: PronounFacts) -> None:
+        """Stage 6: pronouns that open a snippet take the speaker they refer to earlier in the same
+        article; 'he' / 'she' resolved to no person keep no name."""
+        self._pronouns(mentions, facts)
         self._no_person_for_he_or_she(mentions)
 
     def _document_issuers(self, mentions: list[Mention]) -> None:
@@ -764,14 +752,15 @@ class Canonicaliser:
             if found is not None:
                 self._issuer(m, found)
 
-    def _acronym_speakers(self, mentions: list[Mention], acronyms: dict[str, str]) -> dict[str, str]:
+    @staticmethod
+    def _acronym_speakers(mentions: list[Mention]) -> SpeakerAcronyms:
         """An acronym speaker and a speaker whose capitalised words it abbreviates ('the NIS' and
-        'South Korea's National Intelligence Service') name one body: adds them to ``acronyms``
-        and returns ``{expansion key: acronym}``."""
-        expansions = {alias_key(v): k for k, v in acronyms.items()}
-        acr_speakers = {m.speaker.split()[-1] for m in mentions if m.kind == "body" and m.speaker.split()[-1].isupper()}
-        if not acr_speakers:
-            return expansions
+        'South Korea's National Intelligence Service') name one body: the acronym speakers, and the
+        initials of each speaker's capitalised words (the first speaker of each, see
+        :meth:`SpeakerAcronyms.decide`)."""
+        share = SpeakerAcronyms()
+        bodies = (m.speaker.split()[-1] for m in mentions if m.kind == "body")
+        share.speakers = {last for last in bodies if last.isupper()}
         for m in mentions:
             if m.kind in ("pronoun", "group"):
                 continue
@@ -779,11 +768,9 @@ class Canonicaliser:
             if m.context:
                 words = words[len(m.context.split()) :]
             caps = [w for w in words if w[:1].isupper() and w.lower() != "the"]
-            initials = "".join(w[0] for w in caps)
-            if len(caps) >= 2 and initials in acr_speakers and initials not in acronyms:
-                acronyms[initials] = " ".join(w for w in words if w.lower() != "the")
-                expansions[alias_key(acronyms[initials])] = initials
-        return expansions
+            if len(caps) >= 2:
+                share.spell("".join(w[0] for w in caps), m.order, " ".join(w for w in words if w.lower() != "the"))
+        return share
 
     def _alias_keys(self, m: Mention) -> list[str]:
         """The keys a mention is looked up by: its own, without a spokes-noun ('NIS officials' ->
@@ -818,9 +805,9 @@ class Canonicaliser:
                 m.kind = self.table_kind.get(canonical, "body")  # 'NIS officials' speak for the NIS
                 return
 
-    def _own_names(self, mentions: list[Mention]) -> None:
-        """Everything still unnamed: its own name, as written without the article (lower case
-        for a description), the most frequent form of its key."""
+    def _own_name_forms(self, mentions: list[Mention]) -> dict[str, Counter[str]]:
+        """Everything still unnamed takes its own name, as written without the article (lower case
+        for a description): how often each key is written in each form."""
         forms: dict[str, Counter[str]] = defaultdict(Counter)
         unnamed = [m for m in mentions if m.canonical is None and m.kind != "pronoun" and m.key]
         written = [m.display or self._display(m.speaker) for m in unnamed]
@@ -829,11 +816,7 @@ class Canonicaliser:
             lower.prefetch(w for s, m in zip(written, unnamed, strict=True) if (w := self._case_question(s, m.kind)))
         for m, s in zip(unnamed, written, strict=True):
             forms[m.key][self._common_case(s, m.kind)] += 1
-        for m in mentions:
-            if m.canonical is None and m.kind != "pronoun" and m.key:
-                m.canonical = max(forms[m.key].items(), key=lambda kv: (kv[1], len(kv[0]), kv[0]))[0]
-            if m.kind == "place_or_person":
-                m.kind = "body"
+        return dict(forms)
 
     @staticmethod
     def _same_start(mentions: list[Mention]) -> None:
@@ -921,47 +904,19 @@ class Canonicaliser:
                 return s[len(d) :]
         return s
 
-    def _people(self, people: list[Mention], members: dict[str, list[str]]) -> None:
-        """Full names merge when they name one person in the collection; a bare surname joins the
-        one full name it can mean."""
-        full: dict[PersonKey, list[Mention]] = defaultdict(list)
-        for m in people:
-            if m.kind == "person" and len(m.name) >= 2:
-                full[person_key(m.name)].append(m)
-        self._root = merge_person_keys({k: ms[0].name for k, ms in sorted(full.items())})
-        by_surname: dict[str, list[PersonKey]] = defaultdict(list)
-        entity_name: dict[PersonKey, str] = {}
-        for key in sorted(full):
-            root = self._root.get(key, key)
-            if root not in by_surname[key[1]]:
-                by_surname[key[1]].append(root)
-        for root in {self._root.get(k, k) for k in full}:
-            forms = Counter(" ".join(m.name) for m in full[root])
-            name = max(forms.items(), key=lambda kv: (kv[1], len(kv[0]), kv[0]))[0]
-            table = self.lex.aliases.get(alias_key(name))
-            entity_name[root] = table[0][0] if table else name
-        for key in full:
-            entity_name.setdefault(key, entity_name[self._root.get(key, key)])
-        self._entity_name, self._by_surname = entity_name, by_surname
-        self._known_by_surname = defaultdict(list)
-        for key in entity_name:
-            self._known_by_surname[key[1]].append(key)
-        # a name of three or more words whose first word is used alone ('Tedros', 'Abiy'): the
-        # given name that news uses as the short form; only when one person of the collection has it
-        by_given: dict[str, list[PersonKey]] = defaultdict(list)
-        for key in sorted(full):
-            root = self._root.get(key, key)
-            words = [w for w in full[key][0].name if w.rstrip(".").upper() not in NAME_SUFFIXES]
-            if len(words) >= 3 and root not in by_given[key[0]] and any(self._titled(m) for m in full[key]):
-                by_given[key[0]].append(root)
-        self._by_given = {k: v for k, v in by_given.items() if k not in by_surname}
-        for key, ms in full.items():
+    def _people(self, tables: PeopleTables) -> None:
+        """Full names merge when they name one person in the collection (``tables``, decided from
+        every full name: :func:`~toolkit_attribution.name_tables.decide_people`); a bare surname
+        joins the one full name it can mean."""
+        self._root, self._entity_name, self._by_surname = tables.root, tables.entity_name, tables.by_surname
+        self._known_by_surname, self._by_given = tables.known_by_surname, tables.by_given
+        for key, ms in self._full.items():
             for m in ms:
                 self._speaker_keys[m.snippet].add(key)
-                m.canonical = entity_name[key]
-        for m in people:
+                m.canonical = tables.entity_name[key]
+        for m in self._people_mentions:
             if m.canonical is None and len(m.name) == 1:
-                self._surname_only(m, members)
+                self._surname_only(m, self._members)
 
     def _titled(self, m: Mention) -> bool:
         """Is the person's name written right after a title or role ('Director-General Tedros ...')?
@@ -1179,18 +1134,7 @@ class Canonicaliser:
             return self._entity_name[hits[0]] if len(hits) == 1 else None
         return self._article_full_name(name[0], snippet, False)
 
-    def _gender_of(self, mentions: list[Mention]) -> dict[str, str]:
-        """Canonical name -> 'm' / 'f' where a title or role says so ('Mr Key', 'spokeswoman')."""
-        votes: dict[str, set[str]] = defaultdict(set)
-        for m in mentions:
-            if m.canonical and m.kind == "person":
-                for w in m.speaker.lower().split():
-                    g = GENDER_WORDS.get(w.strip(","))
-                    if g:
-                        votes[m.canonical].add(g)
-        return {c: next(iter(g)) for c, g in votes.items() if len(g) == 1}
-
-    def _pronouns(self, mentions: list[Mention]) -> None:
+    def _pronouns(self, mentions: list[Mention], facts: PronounFacts) -> None:
         """A pronoun speaker left unresolved in its snippet (``'He said, ...'`` opening a sentence)
         takes the speaker it refers to from the earlier snippets of the same article.
 
@@ -1213,7 +1157,7 @@ class Canonicaliser:
         for m in mentions:
             if m.canonical is not None:
                 by_snip[m.snippet].append(m)
-        gender = self._gender_of(mentions)
+        gender = facts.gender()
         pending_snippets = {m.snippet for m in pending}
         order = {sid: i for i, sid in enumerate(self.texts) if sid in pending_snippets}
         pending.sort(key=lambda m: (order.get(m.snippet, 0), m.start))
@@ -1239,7 +1183,7 @@ class Canonicaliser:
                         found = (canonical, "person")
                         break
                 elif pron == "they" and here:
-                    found = self._group_before(sid, m.start, mentions)
+                    found = self._group_before(sid, m.start, facts)
                 if found is None and here and self._names_before(sid, m.start):
                     break  # 'Thomas' sister pleaded with him, but he replied': someone the rules cannot name
                 if found is not None or before:
@@ -1285,7 +1229,7 @@ class Canonicaliser:
             return o.kind == "body" and not o.speaker.lower().endswith("s")
         return o.kind == "group" or (o.kind == "body" and fold(o.speaker) not in PRONOUNS)
 
-    def _group_before(self, snippet: str, end: int, mentions: list[Mention]) -> tuple[str, str] | None:
+    def _group_before(self, snippet: str, end: int, facts: PronounFacts) -> tuple[str, str] | None:
         """The last group a snippet names before ``end`` ('Scientology officials'), as a canonical."""
         text = self.texts.get(snippet, "")
         lo = max(0, end - 300)
@@ -1304,10 +1248,9 @@ class Canonicaliser:
             ):
                 j -= 1  # 'Scientology officials': the capitalised words right before the group noun
             phrase = text[words[j][0] : words[i][0] + len(words[i][1])]
-            key = alias_key(phrase)
-            for o in mentions:
-                if o.canonical is not None and o.key == key and o.kind in ("group", "body"):
-                    return (o.canonical, o.kind)
+            named = facts.groups.get(alias_key(phrase))  # the collection's first group or body of that key
+            if named is not None:
+                return (named[1], named[2])
             return (self._display(phrase), "group")
         return None
 
@@ -1316,7 +1259,9 @@ class Canonicaliser:
         last = name.split()[-1]
         return name in text or (last in text and name.split()[0] in text)
 
-    def _descriptions(self, mentions: list[Mention]) -> None:
+    def _description_votes(self, mentions: list[Mention]) -> dict[str, Counter[str]]:
+        """Descriptions ('the spy agency') vote for the one compatible body named among the speakers
+        of their snippet, and of their dedup cluster: the votes per description key."""
         scopes: dict[str, list[Mention]] = defaultdict(list)
         for m in mentions:
             scopes["s:" + m.snippet].append(m)
@@ -1346,8 +1291,4 @@ class Canonicaliser:
                 ]
                 if len(fits) == 1:
                     votes[m.key][fits[0]] += 1
-        for m in mentions:
-            if m.canonical is None and m.key in votes:
-                (best, n), *rest = votes[m.key].most_common()
-                if not rest or n >= 2 * rest[0][1]:
-                    m.canonical = best
+        return dict(votes)

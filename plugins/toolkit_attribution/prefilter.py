@@ -65,6 +65,18 @@ def cue_regions(texts: list[str], lex: Lexicon) -> list[Regions]:
     return re2_spans(texts, lex.cue_prefilter)
 
 
+def re2_rows(texts: list[str], pattern: str) -> list[int] | None:
+    """The positions of the texts an RE2 ``pattern`` matches somewhere (one vectorised pass), or None
+    when RE2 refuses the pattern or Arrow a text (a lone surrogate): the caller reads them all."""
+    if not texts:
+        return []
+    try:
+        hits = pc.match_substring_regex(pa.array(texts, type=pa.large_string()), pattern)
+    except _ARROW_ERRORS:
+        return None
+    return pc.indices_nonzero(hits).to_pylist()
+
+
 def re2_spans(texts: list[str], pattern: str, sparse: bool = False) -> list[Regions]:
     """For each text, the spans of the leftmost, non-overlapping matches of an RE2 ``pattern``.
 

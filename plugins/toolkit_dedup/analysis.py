@@ -226,11 +226,13 @@ def _node_signatures(
     sig = np.zeros((nodes.n_keys, params.num_perm), dtype=np.uint32)
     have = np.zeros(nodes.n_keys, dtype=bool)
     blobs = feats[ex.SIG].to_numpy(dtype=object) if ex.SIG in feats.columns else np.full(len(feats), None)
-    for i in np.flatnonzero(~swapped & (nodes.node < nodes.n_keys)).tolist():
-        blob, nd = blobs[i], nodes.node[i]
-        if blob is not None and not have[nd]:
-            sig[nd] = np.frombuffer(blob, dtype=np.uint32)
-            have[nd] = True
+    has_sig = np.array([b is not None for b in blobs.tolist()], dtype=bool)
+    rows = np.flatnonzero(has_sig & ~swapped & (nodes.node < nodes.n_keys))
+    _, first = np.unique(nodes.node[rows], return_index=True)  # per node, its first row with a signature
+    rows = rows[first]
+    if len(rows):
+        sig[nodes.node[rows]] = np.frombuffer(b"".join(blobs[rows].tolist()), dtype=np.uint32).reshape(len(rows), -1)
+        have[nodes.node[rows]] = True
     missing = np.flatnonzero(~have)
     if len(missing):  # keys that only a collection's source list produced
         sig[missing], _ = minhash.signatures(
@@ -256,20 +258,31 @@ def _snippet_columns(frame: pd.DataFrame, nodes: Nodes, state: Clustering, keys:
     is_na = np.asarray(frame["text"].isna().to_numpy(), dtype=bool)
     sim[is_na] = np.nan
     sim = np.round(sim, 4)
-    ids = frame.index.astype(str).to_numpy(dtype=object)
-    rep_ids = ids[best]
-    duplicate_of = rep_ids.copy()
-    duplicate_of[is_rep] = None
+    rep_ids = _id_strings(frame).take(pa.array(best))
+    none = pa.scalar(None, pa.large_string())
     return pd.DataFrame(
         {
-            "cluster_id": _strings(["c:" + r for r in rep_ids.tolist()]),
+            "cluster_id": string_array(pc.binary_join_element_wise(_C, rep_ids, _EMPTY)),
             "representative": pd.arrays.BooleanArray(is_rep, np.zeros(len(is_rep), dtype=bool)),
-            "duplicate_of": _strings(duplicate_of),
+            "duplicate_of": string_array(pc.if_else(pa.array(is_rep), none, rep_ids)),
             "similarity": _floats(sim),  # missing for missing text
             "match": _strings(match),
         },
         index=frame.index,
     )
+
+
+_C = pa.scalar("c:", pa.large_string())
+_EMPTY = pa.scalar("", pa.large_string())
+
+
+def _id_strings(frame: pd.DataFrame) -> pa.Array:
+    """The snippet ids as one Arrow ``large_string`` array, what ``index.astype(str)`` holds
+    (zero copy from the snippet frame's Arrow index: no Python string per snippet)."""
+    index = frame.index
+    if isinstance(index.array, pd.arrays.ArrowStringArray) and not index.hasnans:
+        return arrow_strings(pd.Series(index.array))
+    return pa.array(index.astype(str).to_numpy(dtype=object).tolist(), type=pa.large_string())
 
 
 def _strings(values: list[str] | np.ndarray) -> pd.api.extensions.ExtensionArray:
@@ -288,13 +301,13 @@ def _int64(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
     return pd.arrays.IntegerArray(values.astype(np.int64), np.zeros(len(values), dtype=bool))
 
 
-def _sources(frame: pd.DataFrame) -> np.ndarray:
-    """Each snippet's outlet, trimmed and lower-cased (None when unknown)."""
+def _sources(frame: pd.DataFrame) -> np.ndarray | pd.api.extensions.ExtensionArray:
+    """Each snippet's outlet, trimmed and lower-cased (missing when unknown)."""
     if "source" not in frame.columns:
         return np.full(len(frame), None, dtype=object)
     values = frame["source"].array
     if isinstance(values, pd.arrays.ArrowStringArray):  # what .str.strip().str.lower() runs, minus pandas' overhead
-        return np.asarray(pc.utf8_lower(pc.utf8_trim_whitespace(pa.array(values))).to_pylist(), dtype=object)
+        return string_array(pc.utf8_lower(pc.utf8_trim_whitespace(arrow_strings(pd.Series(values)))))
     return frame["source"].astype("string").str.strip().str.lower().to_numpy(dtype=object, na_value=None)
 
 
@@ -311,7 +324,7 @@ class _Groups:
     of a two-snippet run), these cost a few array passes at any size.
     """
 
-    def __init__(self, labels: np.ndarray):
+    def __init__(self, labels: np.ndarray | pd.api.extensions.ExtensionArray):
         codes, uniques = pd.factorize(labels, sort=False)
         self.codes = np.asarray(codes, dtype=np.int64)
         self.labels = np.asarray(uniques, dtype=object)
@@ -325,7 +338,7 @@ class _Groups:
         _, first_row = np.unique(self.codes, return_index=True)  # every group 0..n-1 has a row
         return values[first_row]
 
-    def distinct(self, values: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    def distinct(self, values: np.ndarray | pd.api.extensions.ExtensionArray) -> pd.api.extensions.ExtensionArray:
         """Distinct non-missing values per group (``Int64``; missing where a group has none)."""
         found, _ = pd.factorize(values, sort=False)
         found = np.asarray(found, dtype=np.int64)
@@ -364,10 +377,10 @@ def clusters_table(frame: pd.DataFrame, columns: pd.DataFrame, pub: np.ndarray, 
 
     Clusters in order of their first snippet; see :class:`_Groups`.
     """
-    groups = _Groups(columns["cluster_id"].to_numpy(dtype=object))
+    groups = _Groups(columns["cluster_id"].array)
     is_rep = columns["representative"].to_numpy(dtype=bool)
     rep_ids = np.full(groups.n, None, dtype=object)
-    rep_ids[groups.codes[is_rep]] = frame.index.astype(str).to_numpy(dtype=object)[is_rep]
+    rep_ids[groups.codes[is_rep]] = frame.index[is_rep].astype(str).to_numpy(dtype=object)
     first, last = groups.time_range(pub)
     sim = columns["similarity"].to_numpy(dtype="float64", na_value=np.nan)
     return pd.DataFrame(

@@ -160,8 +160,9 @@ def _label_components(bundle: Any, params: DedupParams, npartitions: int) -> Any
     """Each snippet's candidate component label (its own node hash when it links to nothing)."""
     bands = bundle.map_partitions(_band_rows, params, meta=_BANDS_META)
     blocks = bundle.map_partitions(_block_rows, params, meta=_BLOCKS_META)
-    band_edges = shuffle_by(bands, "band", npartitions).map_partitions(_bucket_edges, meta=EDGES)
-    block_edges = shuffle_by(blocks, "block", npartitions).map_partitions(_prefix_edges, params, meta=EDGES)
+    band_edges = shuffle_by(bands, "band", npartitions, on_disk=True).map_partitions(_bucket_edges, meta=EDGES)
+    by_block = shuffle_by(blocks, "block", npartitions, on_disk=True)  # numbers and non-empty keys: p2p
+    block_edges = by_block.map_partitions(_prefix_edges, params, meta=EDGES)
     edges = gather_small(band_edges.drop_duplicates())
     edges = edges.map_partitions(_append_edges, as_delayed(block_edges), meta=EDGES)
     labels = edges.map_partitions(edge_components, meta=LABELS)
@@ -303,6 +304,11 @@ def _pick(pair: tuple[pd.DataFrame, pd.DataFrame], i: int) -> pd.DataFrame:
 # does not matter); each unit's best links by a shuffle on the unit; connected components of the
 # kept links in one task (one row per link); the average linkage per component; the story's
 # representative and the ``stories`` table by a groupby on the story.
+#
+# Memory: the candidate pairs are the plan's largest table (tens of rows per snippet), so they travel
+# as plain numbers (the units' 64-bit hashes and an int64 sum), summed where they are made, through a
+# disk-backed shuffle when a distributed client runs the graph; only the pairs that can still pass the
+# threshold go on to the second side, and only each unit's best links to the top-k ranking.
 
 _MEMBERS_META = pd.DataFrame(
     {
@@ -327,20 +333,32 @@ _DF_META = pd.DataFrame({"term": pd.Series([], dtype=object), "df": pd.Series([]
 _WEIGHTS_META = pd.DataFrame(
     {
         "unit": pd.Series([], dtype=object),
+        "uh": pd.Series([], dtype="uint64"),
         "size": pd.Series([], dtype="int64"),
         "shared": pd.Series([], dtype=object),
         "heavy": pd.Series([], dtype=object),
     }
 )
 _POSTINGS_META = pd.DataFrame(
-    {"term": pd.Series([], dtype=object), "unit": pd.Series([], dtype=object), "q": pd.Series([], dtype="int64")}
+    {
+        "term": pd.Series([], dtype=object),
+        "unit": pd.Series([], dtype=object),
+        "uh": pd.Series([], dtype="uint64"),
+        "q": pd.Series([], dtype="int64"),
+    }
 )
+#: Candidate pairs by unit hash (``a``'s unit before ``b``'s in unit order): plain numbers, so the
+#: two shuffles of the largest table of the plan move 24 bytes a pair, not three Python strings.
 _PAIRS_META = pd.DataFrame(
-    {"a": pd.Series([], dtype=object), "b": pd.Series([], dtype=object), "q": pd.Series([], dtype="int64")}
+    {"a": pd.Series([], dtype="uint64"), "b": pd.Series([], dtype="uint64"), "q": pd.Series([], dtype="int64")}
 )
+#: The pairs after the join with side ``a``: its unit id and heavy weights.
+_SIDE_A_META = _PAIRS_META.assign(ua=pd.Series([], dtype=object), ha=pd.Series([], dtype=object))
 _LINKS_META = pd.DataFrame(
     {"a": pd.Series([], dtype=object), "b": pd.Series([], dtype=object), "sim": pd.Series([], dtype="float64")}
 )
+#: Scored links; ``b_top``: the link is among ``b``'s best over the links where it is side ``b``.
+_SCORED_META = _LINKS_META.assign(b_top=pd.Series([], dtype=bool))
 _ROOTS_META = pd.DataFrame({"unit": pd.Series([], dtype=object), "root": pd.Series([], dtype=object)})
 _COMPONENT_META = pd.DataFrame({"unit": pd.Series([], dtype=object), "component": pd.Series([], dtype=object)})
 
@@ -364,7 +382,8 @@ def stories_plan(step: DaskStep) -> DaskOutput:
         eligible.map_partitions(_unit_weights, as_delayed(staged(df)), count, params.block_cap, meta=_WEIGHTS_META)
     )
     postings = weights.map_partitions(_postings, meta=_POSTINGS_META)
-    pairs = staged(shuffle_by(postings, "term", n).map_partitions(_term_pairs, params.block_cap, 8, meta=_PAIRS_META))
+    by_term = shuffle_by(postings, "term", n, on_disk=True)  # str terms and unit ids, numbers: p2p
+    pairs = staged(by_term.map_partitions(_term_pairs, params.block_cap, 8, meta=_PAIRS_META))
     links = staged(_scored_links(pairs, weights, params, n))
     kept = gather_small(_top_links(links, params.lexical_neighbours, n)).map_partitions(
         _distinct_links, meta=_LINKS_META
@@ -459,9 +478,11 @@ def _unit_weights(units: pd.DataFrame, df_table: pd.DataFrame, count: int, block
         w = unit_weights((terms or "").split(), df, max(int(count), 1))
         shared.append({t: v for t, v in w.items() if df[t] >= 2})
         heavy.append(heavy_terms(w, common))
+    unit = units["unit"].to_numpy(dtype=object)
     return pd.DataFrame(
         {
-            "unit": units["unit"].to_numpy(dtype=object),
+            "unit": unit,
+            "uh": stable_hash(pd.Series(unit, dtype=object)) if len(unit) else np.zeros(0, np.uint64),
             "size": units["size"].to_numpy(np.int64),
             "shared": pd.Series(shared, dtype=object).to_numpy(),
             "heavy": pd.Series(heavy, dtype=object).to_numpy(),
@@ -472,15 +493,19 @@ def _unit_weights(units: pd.DataFrame, df_table: pd.DataFrame, count: int, block
 def _postings(weights: pd.DataFrame) -> pd.DataFrame:
     from toolkit_dedup.stories import quantised
 
-    terms, units, values = [], [], []
-    for unit, shared in zip(weights["unit"].tolist(), weights["shared"].tolist(), strict=True):
+    terms, units, hashes, values = [], [], [], []
+    for unit, uh, shared in zip(
+        weights["unit"].tolist(), weights["uh"].tolist(), weights["shared"].tolist(), strict=True
+    ):
         terms += list(shared)
         units += [unit] * len(shared)
+        hashes += [uh] * len(shared)
         values += list(shared.values())
     return pd.DataFrame(
         {
             "term": pd.Series(terms, dtype=object),
             "unit": pd.Series(units, dtype=object),
+            "uh": np.asarray(hashes, dtype=np.uint64),
             "q": quantised(np.asarray(values, dtype=np.float64)),
         }
     )
@@ -488,12 +513,13 @@ def _postings(weights: pd.DataFrame) -> pd.DataFrame:
 
 def _term_pairs(postings: pd.DataFrame, block_cap: int, fan: int) -> pd.DataFrame:
     """Per term: all pairs of its units (rare terms, with their weight product) or each unit and the
-    ``fan`` units after it (common terms, product added per pair later), ``a`` before ``b``."""
+    ``fan`` units after it (common terms, product added per pair later), ``a`` before ``b`` in unit
+    order; the pairs by unit hash, summed within the partition (fewer rows to shuffle)."""
     if len(postings) == 0:
         return _PAIRS_META.copy()
     post = postings.sort_values(["term", "unit"], kind="stable")
     term = post["term"].to_numpy(dtype=object)
-    unit = post["unit"].to_numpy(dtype=object)
+    unit = post["uh"].to_numpy(np.uint64)
     q = post["q"].to_numpy(np.int64)
     starts = np.flatnonzero(np.r_[True, term[1:] != term[:-1]])
     sizes = np.diff(np.r_[starts, len(term)])
@@ -512,29 +538,97 @@ def _term_pairs(postings: pd.DataFrame, block_cap: int, fan: int) -> pd.DataFram
                 prod.append(np.zeros(len(i), np.int64))
     if not a:
         return _PAIRS_META.copy()
-    return pd.DataFrame({"a": np.concatenate(a), "b": np.concatenate(b), "q": np.concatenate(prod)})
+    return _sum_pairs(pd.DataFrame({"a": np.concatenate(a), "b": np.concatenate(b), "q": np.concatenate(prod)}))
 
 
 def _scored_links(pairs: Any, weights: Any, params: Any, n: int) -> Any:
     """Every candidate pair's exact cosine (rare terms summed, common terms added per pair), kept at
-    the threshold."""
-    keyed = pairs.assign(pair=pairs["a"] + "\x00" + pairs["b"])
-    summed = shuffle_by(keyed, "pair", n).map_partitions(_sum_pairs, meta=_PAIRS_META)
-    heavy = weights[["unit", "heavy"]]
-    with_a = summed.merge(
-        heavy.rename(columns={"unit": "a", "heavy": "ha"}), on="a", how="left", shuffle_method=SHUFFLE_METHOD
+    the threshold.
+
+    Two shuffles of the (numeric) pairs: by ``a``, where the pair's partial sums meet and side
+    ``a``'s unit id and heavy weights are looked up, then by ``b`` for side ``b``'s. The units'
+    lookup is shuffled once by unit hash and read by both (the same hash lands in the same partition
+    number in both shuffles). A pair whose side ``a`` has no heavy weights has its final cosine
+    already after the first join: below the threshold it is dropped before the second shuffle."""
+    sides = shuffle_by(weights[["uh", "unit", "heavy"]].rename(columns={"uh": "key"}), "key", n)
+    by_a = shuffle_by(pairs.rename(columns={"a": "key"}), "key", n, on_disk=True)  # numbers only: p2p
+    with_a = by_a.map_partitions(
+        _join_side_a, sides, params.lexical_threshold, meta=_SIDE_A_META, align_dataframes=False
     )
-    both = with_a.merge(
-        heavy.rename(columns={"unit": "b", "heavy": "hb"}), on="b", how="left", shuffle_method=SHUFFLE_METHOD
+    by_b = shuffle_by(staged(with_a).rename(columns={"b": "key"}), "key", n)
+    return by_b.map_partitions(
+        _join_side_b,
+        sides,
+        params.lexical_threshold,
+        params.lexical_neighbours,
+        meta=_SCORED_META,
+        align_dataframes=False,
     )
-    return both.map_partitions(_cosines, params.lexical_threshold, meta=_LINKS_META)
+
+
+def _side_rows(keys: np.ndarray, sides: pd.DataFrame) -> np.ndarray:
+    """The row of ``sides`` holding each unit hash in ``keys`` (both shuffled by hash into the same
+    partition). Two units with one 64-bit hash, or a hash not found, stop the run with a clear error
+    (silently merging two units' sums is the one thing a hash must never do)."""
+    index = pd.Index(sides["key"].to_numpy(np.uint64))
+    if not index.is_unique:
+        raise RuntimeError("stories on Dask: two story units share a 64-bit hash; cannot pair them by hash")
+    at = index.get_indexer(keys)
+    if (at < 0).any():
+        raise RuntimeError("stories on Dask: a candidate pair's unit is missing from its partition's units")
+    return np.asarray(at, dtype=np.int64)
+
+
+def _join_side_a(pairs: pd.DataFrame, sides: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """A partition of pairs shuffled by side ``a``: their sums, ``a``'s unit id and heavy weights; a pair
+    without heavy weights on side ``a`` gets nothing more, so it is dropped here below the threshold."""
+    from toolkit_dedup.stories import from_fixed
+
+    summed = _sum_pairs(pairs.rename(columns={"key": "a"}))
+    if len(summed) == 0:
+        return _SIDE_A_META.copy()
+    at = _side_rows(summed["a"].to_numpy(np.uint64), sides)
+    heavy = sides["heavy"].to_numpy(dtype=object)[at]
+    has_heavy = np.fromiter((isinstance(h, dict) and bool(h) for h in heavy.tolist()), dtype=bool, count=len(heavy))
+    keep = has_heavy | (from_fixed(summed["q"].to_numpy(np.int64)) >= threshold)
+    return pd.DataFrame(
+        {
+            "a": summed["a"].to_numpy(np.uint64)[keep],
+            "b": summed["b"].to_numpy(np.uint64)[keep],
+            "q": summed["q"].to_numpy(np.int64)[keep],
+            "ua": sides["unit"].to_numpy(dtype=object)[at[keep]],
+            "ha": heavy[keep],
+        }
+    )
+
+
+def _join_side_b(part: pd.DataFrame, sides: pd.DataFrame, threshold: float, k: int) -> pd.DataFrame:
+    """A partition of side-``a``-joined pairs shuffled by side ``b``: the exact cosines, kept at the
+    threshold, as unit ids; ``b_top`` marks the links among ``b``'s ``k`` best of those where it is side
+    ``b`` (every such link is here), the only ones that can be among ``b``'s ``k`` best overall."""
+    if len(part) == 0:
+        return _SCORED_META.copy()
+    at = _side_rows(part["key"].to_numpy(np.uint64), sides)
+    both = pd.DataFrame(
+        {
+            "a": part["ua"].to_numpy(dtype=object),
+            "b": sides["unit"].to_numpy(dtype=object)[at],
+            "q": part["q"].to_numpy(np.int64),
+            "ha": part["ha"].to_numpy(dtype=object),
+            "hb": sides["heavy"].to_numpy(dtype=object)[at],
+        }
+    )
+    links = _cosines(both, threshold)
+    ordered = links.assign(neg=-links["sim"]).sort_values(["b", "neg", "a"], kind="stable")
+    rank = ordered.groupby("b", sort=False).cumcount()
+    return links.assign(b_top=(rank < k).reindex(links.index).to_numpy(dtype=bool))
 
 
 def _sum_pairs(part: pd.DataFrame) -> pd.DataFrame:
     if len(part) == 0:
         return _PAIRS_META.copy()
     out = part.groupby(["a", "b"], sort=False)["q"].sum().reset_index()  # int64: exact in any order
-    return out.astype({"a": object, "b": object, "q": "int64"})
+    return out.astype({"a": "uint64", "b": "uint64", "q": "int64"})
 
 
 def _cosines(part: pd.DataFrame, threshold: float) -> pd.DataFrame:
@@ -552,14 +646,18 @@ def _cosines(part: pd.DataFrame, threshold: float) -> pd.DataFrame:
 
 
 def _top_links(links: Any, k: int, n: int) -> Any:
-    """The links among each unit's ``k`` best (either end keeping it is enough; ties by unit)."""
+    """The links among each unit's ``k`` best (either end keeping it is enough; ties by unit). A link
+    goes to side ``b``'s ranking only when it is among ``b``'s best as side ``b`` (``b_top``): any
+    other has ``k`` better links there already."""
     both = links.map_partitions(_both_directions, meta=_LINKS_META.assign(src=pd.Series([], dtype=object)))
-    ranked = shuffle_by(both, "src", n).map_partitions(_best_k, k, meta=_LINKS_META)
+    ranked = shuffle_by(both, "src", n, on_disk=True).map_partitions(_best_k, k, meta=_LINKS_META)  # str, float
     return ranked.map_partitions(_distinct_links, meta=_LINKS_META)
 
 
 def _both_directions(links: pd.DataFrame) -> pd.DataFrame:
-    return pd.concat([links.assign(src=links["a"]), links.assign(src=links["b"])], ignore_index=True)
+    top = links["b_top"].to_numpy(dtype=bool) if "b_top" in links.columns else np.ones(len(links), dtype=bool)
+    links = links[["a", "b", "sim"]]
+    return pd.concat([links.assign(src=links["a"]), links[top].assign(src=links["b"][top])], ignore_index=True)
 
 
 def _best_k(part: pd.DataFrame, k: int) -> pd.DataFrame:
@@ -588,10 +686,10 @@ def _linkage(weights: Any, kept: Any, comps: Any, threshold: float, n: int) -> A
     """Average linkage per component (its units and links brought together by a shuffle)."""
     lookup = as_delayed(comps)
     units = weights.map_partitions(_with_component, lookup, "unit", meta=weights._meta.assign(component=""))
-    units = units[~units["component"].isna()]
+    units = units[~units["component"].isna()][["unit", "size", "shared", "component"]]  # what the linkage reads
     links = kept.map_partitions(_with_component, lookup, "a", meta=_LINKS_META.assign(component=""))
-    units_by = shuffle_by(units, "component", n)
-    links_by = shuffle_by(links, "component", n)
+    units_by = shuffle_by(units, "component", n)  # weight dicts: a task shuffle
+    links_by = shuffle_by(links, "component", n, on_disk=True)  # every kept link's unit has a component: text
     return units_by.map_partitions(_average_linkage, links_by, threshold, meta=_ROOTS_META, align_dataframes=False)
 
 
@@ -618,6 +716,8 @@ def _average_linkage(units: pd.DataFrame, links: pd.DataFrame, threshold: float)
 
 
 _STORY_COLUMNS_META = empty_table({"story_id": "string"}).rename_axis("snippet_id")
+#: What the stories' representative rule and table read of each member snippet.
+_STORY_RULE_COLUMNS = ("sid", "pub", "cut", "words", "source", "unit")
 
 
 def _story_output(members: Any, roots: Any, n: int) -> DaskOutput:
@@ -627,6 +727,7 @@ def _story_output(members: Any, roots: Any, n: int) -> DaskOutput:
 
     from toolkit_dedup.schema import STORIES_COLUMNS
 
+    members = members[list(_STORY_RULE_COLUMNS)]  # not the terms: the two shuffles below move every snippet
     joined = members.merge(roots, on="unit", how="left", shuffle_method=SHUFFLE_METHOD)
     joined = joined.assign(story=joined["root"].fillna(joined["unit"]))
     parts = [dask.delayed(_stories_part)(p) for p in shuffle_by(joined, "story", n).to_delayed()]

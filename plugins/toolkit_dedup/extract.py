@@ -16,14 +16,16 @@ capitalised names and name pairs) the ``stories`` grouping weighs.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from toolkit import arrow_regex as rx
 from toolkit_dedup import minhash
 from toolkit_dedup.normalize import Normalised, normalise, read_data_lines
 from toolkit_dedup.numbers import key_masks, number_masks
@@ -92,8 +94,7 @@ def dedup_columns(
 ) -> pd.DataFrame:
     """The private per-snippet columns of the ``dedup`` extract half, indexed like ``texts``."""
     norm = normalise(texts, outlets=outlets, agencies=agencies)
-    keys = norm.keys.to_pylist()
-    figs = number_masks(keys, norm.cut_off)
+    figs = figure_masks(norm)
     columns = {
         KEY: string_array(norm.keys),
         CUT: norm.cut_off,
@@ -103,7 +104,7 @@ def dedup_columns(
         FIG1: figs[:, 1].view(np.int64),
     }
     if signatures:
-        columns[SIG] = signature_column(norm, keys, shingle=shingle, num_perm=num_perm, seed=seed)
+        columns[SIG] = signature_column(norm, shingle=shingle, num_perm=num_perm, seed=seed)
     return pd.DataFrame(columns, index=texts.index)
 
 
@@ -115,21 +116,45 @@ def string_array(values: pa.Array) -> pd.api.extensions.ExtensionArray:
     )
 
 
-def signature_column(
-    norm: Normalised, keys: Sequence[str | None], *, shingle: int, num_perm: int, seed: int
-) -> np.ndarray:
-    """MinHash signatures as bytes, computed once per distinct key (None for repeats and empty keys)."""
+def figure_masks(norm: Normalised) -> np.ndarray:
+    """:func:`~toolkit_dedup.numbers.number_masks` of the keys, read in Python only for the keys
+    holding a digit (the others have no figures): no Python string for the rest of a large pile."""
+    masks = np.zeros((len(norm.keys), 2), dtype=np.uint64)
+    has_digit = pc.fill_null(rx.match_substring_regex(norm.keys, "[0-9]"), False)
+    rows = np.flatnonzero(np.asarray(has_digit.to_numpy(zero_copy_only=False), dtype=bool))
+    if len(rows):
+        masks[rows] = number_masks(norm.keys.take(pa.array(rows)).to_pylist(), norm.cut_off[rows])
+    return masks
+
+
+#: Signatures are computed, and turned into bytes, this many distinct keys at a time.
+_SIGNATURE_CHUNK = 10_000
+
+
+def signature_column(norm: Normalised, *, shingle: int, num_perm: int, seed: int) -> np.ndarray:
+    """MinHash signatures as bytes, computed once per distinct key (None for repeats and empty keys).
+
+    A key's row is its first occurrence. Signatures are made a chunk of keys at a time, so only
+    the bytes (not a second copy as one matrix) stay for the whole pile.
+    """
+    keys = norm.keys
     out = np.full(len(keys), None, dtype=object)
-    first: dict[str, int] = {}
-    for i, k in enumerate(keys):
-        if k and k not in first:
-            first[k] = i
-    rows = np.fromiter(first.values(), dtype=np.int64, count=len(first))
-    if len(rows) == 0:
-        return out
-    sig, _ = minhash.signatures(norm.keys.take(pa.array(rows)), num_perm=num_perm, k=shingle, seed=seed, chunk=10_000)
-    out[rows] = [row.tobytes() for row in sig]
+    rows = _first_rows(keys)
+    for lo in range(0, len(rows), _SIGNATURE_CHUNK):
+        part = rows[lo : lo + _SIGNATURE_CHUNK]
+        sig, _ = minhash.signatures(keys.take(pa.array(part)), num_perm=num_perm, k=shingle, seed=seed)
+        out[part] = [row.tobytes() for row in sig]
     return out
+
+
+def _first_rows(keys: pa.Array) -> np.ndarray:
+    """The row of each distinct non-empty key's first occurrence, ascending."""
+    codes = pd.factorize(pd.arrays.ArrowStringArray(keys), use_na_sentinel=True)[0]
+    codes = np.where(pc.fill_null(pc.binary_length(keys), 0).to_numpy(zero_copy_only=False) > 0, codes, -1)
+    present = np.flatnonzero(codes >= 0)
+    first = np.full(int(codes.max(initial=-1)) + 1, len(keys), dtype=np.int64)
+    np.minimum.at(first, codes[present], present)
+    return np.sort(first[first < len(keys)])
 
 
 def story_terms(text: str) -> list[str]:

@@ -13,6 +13,7 @@ partition and shuffles band keys.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -175,11 +176,14 @@ def band_keys(
 ) -> Iterator[np.ndarray]:
     """One uint64 key per row (of ``idx``, default all) and band (a partition-local step)."""
     mult = _multipliers(rows, seed + 17)
-    part = sig if idx is None else sig[idx]
-    step = max(1, min(bands, _KEY_CELLS // max(len(part), 1)))
+    if idx is not None and idx.dtype == bool:
+        idx = np.flatnonzero(idx)
+    n = len(sig) if idx is None else len(idx)
+    step = max(1, min(bands, _KEY_CELLS // max(n, 1)))
     for first in range(0, bands, step):
         last = min(bands, first + step)
-        block = part[:, first * rows : last * rows].reshape(len(part), last - first, rows)
+        cols = slice(first * rows, last * rows)  # only these bands' columns of the rows asked for
+        block = (sig[:, cols] if idx is None else sig[idx, cols]).reshape(n, last - first, rows)
         key = np.broadcast_to(np.arange(first + 1, last + 1, dtype=np.uint64), block.shape[:2]).copy()
         for j in range(rows):
             key ^= block[:, :, j].astype(np.uint64) * mult[j]
@@ -187,14 +191,23 @@ def band_keys(
         yield from key.T
 
 
-def row_hashes(sig: np.ndarray, seed: int = 1, chunk: int = 65_536) -> np.ndarray:
-    """A 64-bit hash of every signature row (of the whole row: near-copies differ), content only."""
+def row_hashes(sig: np.ndarray, seed: int = 1, chunk: int = 65_536, idx: np.ndarray | None = None) -> np.ndarray:
+    """A 64-bit hash of every signature row (of ``idx``, default all; of the whole row: near-copies
+    differ), content only. Rows are read a chunk at a time (no copy of the whole matrix)."""
     mult = _multipliers(sig.shape[1], seed + 31)
-    out = np.empty(len(sig), dtype=np.uint64)
-    for lo in range(0, len(sig), chunk):
-        block = sig[lo : lo + chunk].astype(np.uint64)
+    if idx is not None and idx.dtype == bool:
+        idx = np.flatnonzero(idx)
+    n = len(sig) if idx is None else len(idx)
+    out = np.empty(n, dtype=np.uint64)
+    for lo in range(0, n, chunk):
+        block = (sig[lo : lo + chunk] if idx is None else sig[idx[lo : lo + chunk]]).astype(np.uint64)
         out[lo : lo + chunk] = _mix64(block @ mult)  # wrapping integer products
     return out
+
+
+def _band_tie(row_hash: np.ndarray, band: int) -> np.ndarray:
+    """The pseudo-random order of rows inside a bucket of ``band`` (from their signature hash)."""
+    return _mix64(row_hash ^ np.uint64((band + 1) * 0x9E3779B97F4A7C15 % 2**64))
 
 
 def bucket_order(key: np.ndarray, row_hash: np.ndarray, band: int) -> np.ndarray:
@@ -205,9 +218,28 @@ def bucket_order(key: np.ndarray, row_hash: np.ndarray, band: int) -> np.ndarray
     head is the same whatever else the collection holds: a bucket computed on any set of rows that
     contains it picks the same head (what lets a distributed run reproduce it per bucket).
     """
-    tie = _mix64(row_hash ^ np.uint64((band + 1) * 0x9E3779B97F4A7C15 % 2**64))
-    perm = np.argsort(tie, kind="stable")
+    perm = np.argsort(_band_tie(row_hash, band), kind="stable")
     return perm[np.argsort(key[perm], kind="stable")]
+
+
+def bucket_heads(key: np.ndarray, row_hash: np.ndarray, band: int) -> tuple[np.ndarray, np.ndarray]:
+    """The rows in buckets of two or more, and each one's bucket head: the row :func:`bucket_order`
+    puts first (least pseudo-random tie, then least row), found with a hash table and two
+    per-bucket minima instead of two sorts of every row (2.4x faster on 86,000 keys x 32 bands).
+
+    Returns ``(rows, head)``, rows ascending; a head is its own head.
+    """
+    codes, uniques = pd.factorize(key)
+    codes = np.asarray(codes, dtype=np.int64)
+    rows = np.flatnonzero(np.bincount(codes, minlength=len(uniques))[codes] > 1)
+    code = codes[rows]
+    tie = _band_tie(row_hash[rows], band)
+    least = np.full(len(uniques), np.iinfo(np.uint64).max, dtype=np.uint64)
+    np.minimum.at(least, code, tie)
+    at_least = tie == least[code]
+    first = np.full(len(uniques), len(key), dtype=np.int64)
+    np.minimum.at(first, code[at_least], rows[at_least])
+    return rows, first[code]
 
 
 def band_candidates(
@@ -223,18 +255,12 @@ def band_candidates(
     idx = np.arange(n, dtype=np.int64) if active is None else np.flatnonzero(active)
     if len(idx) < 2:
         return
-    hashes = row_hashes(sig if active is None else sig[idx], seed)
+    hashes = row_hashes(sig, seed, idx=None if active is None else idx)
     for band, key in enumerate(band_keys(sig, bands, rows, seed, idx=None if active is None else idx)):
-        order = bucket_order(key, hashes, band)
-        ks = key[order]
-        new = np.empty(len(ks), dtype=bool)
-        new[0] = True
-        np.not_equal(ks[1:], ks[:-1], out=new[1:])
-        head = np.maximum.accumulate(np.where(new, np.arange(len(ks)), 0))
-        member = ~new
-        if not member.any():
-            continue
-        yield idx[order[head[member]]], idx[order[member]]
+        inside, head = bucket_heads(key, hashes, band)
+        member = head != inside
+        if member.any():
+            yield idx[head[member]], idx[inside[member]]
 
 
 def estimated_jaccard(sig: np.ndarray, a: np.ndarray, b: np.ndarray, batch: int = 32_768) -> np.ndarray:
@@ -260,16 +286,41 @@ def containment(jac: np.ndarray, n_small: np.ndarray, n_big: np.ndarray, min_rat
     return np.where(n_small >= min_ratio * n_big, cont, jac)
 
 
-def exact_containment(keys: pa.Array, x: np.ndarray, y: np.ndarray, k: int = 5, seed: int = 1) -> np.ndarray:
+#: :func:`exact_containment` checks the pairs in chunks of about this many shingles (both sides):
+#: its hash tables then stay in cache and its memory bounded, whatever the number of pairs (one
+#: table over all pairs was 8x slower per shingle at 6.6M shingles and the run's memory peak).
+_CONTAINMENT_SHINGLES = 1 << 17
+
+
+def exact_containment(
+    keys: pa.Array, x: np.ndarray, y: np.ndarray, k: int = 5, seed: int = 1, chunk: int = _CONTAINMENT_SHINGLES
+) -> np.ndarray:
     """Exact share of the shingles of ``keys[x[i]]`` found in ``keys[y[i]]``, for every pair ``i``.
 
-    Each ``(pair, shingle)`` becomes one integer (the pair times the number of distinct shingle
-    hashes, plus the hash's code), so distinct shingles per pair and the ones both sides hold are
-    found with hash tables (``pd.unique``, ``isin``): linear, where sorting the pairs was not.
+    Pairs are independent, so they are checked ``chunk`` shingles (both sides) at a time.
     """
     m = len(x)
+    out = np.zeros(m)
     if m == 0:
-        return np.zeros(0)
+        return out
+    counts = shingle_counts(keys, k)
+    work = np.cumsum(counts[x] + counts[y])
+    cuts = np.searchsorted(work, np.arange(chunk, int(work[-1]), chunk))
+    bounds = np.unique(np.concatenate([[0], cuts, [m]])).tolist()
+    for lo, hi in itertools.pairwise(bounds):
+        out[lo:hi] = _chunk_containment(keys, x[lo:hi], y[lo:hi], k, seed)
+    return out
+
+
+def _chunk_containment(keys: pa.Array, x: np.ndarray, y: np.ndarray, k: int, seed: int) -> np.ndarray:
+    """:func:`exact_containment` of one chunk of pairs.
+
+    Each ``(pair, shingle)`` becomes one integer (the pair times the number of distinct shingle
+    hashes, plus the hash's code); one hash table over both sides' integers (``pd.factorize``)
+    then gives the distinct shingles of each pair's ``x`` side and those its ``y`` side holds too:
+    linear, where sorting the pairs was not.
+    """
+    m = len(x)
     dx, hx = shingle_hashes(keys.take(pa.array(x)), k=k, seed=seed)
     dy, hy = shingle_hashes(keys.take(pa.array(y)), k=k, seed=seed)
     codes, uniques = pd.factorize(np.concatenate([hx, hy]))
@@ -277,13 +328,19 @@ def exact_containment(keys: pa.Array, x: np.ndarray, y: np.ndarray, k: int = 5, 
     if m > 1 and m * width >= 2**62:  # the combined integers would overflow: halve the pairs
         half = m // 2
         return np.concatenate(
-            [exact_containment(keys, x[:half], y[:half], k, seed), exact_containment(keys, x[half:], y[half:], k, seed)]
+            [
+                _chunk_containment(keys, x[:half], y[:half], k, seed),
+                _chunk_containment(keys, x[half:], y[half:], k, seed),
+            ]
         )
-    in_x = pd.unique(dx * width + codes[: len(hx)])
-    in_y = pd.unique(dy * width + codes[len(hx) :])
-    both = in_x[pd.Index(in_y).get_indexer(in_x) >= 0] if len(in_y) else in_x[:0]
-    size = np.bincount(in_x // width, minlength=m)
-    inter = np.bincount(both // width, minlength=m)
+    ids, distinct = pd.factorize(np.concatenate([dx, dy]) * width + codes)
+    in_x = np.zeros(len(distinct), dtype=bool)
+    in_x[ids[: len(hx)]] = True
+    in_y = np.zeros(len(distinct), dtype=bool)
+    in_y[ids[len(hx) :]] = True
+    pair = distinct // width
+    size = np.bincount(pair[in_x], minlength=m)
+    inter = np.bincount(pair[in_x & in_y], minlength=m)
     return np.where(size > 0, inter / np.maximum(size, 1), 0.0)
 
 

@@ -26,14 +26,17 @@ def hash_number(token: str) -> int:
     return (h * 2654435761 & 0xFFFFFFFF) >> 26
 
 
-def _bits(tokens: Sequence[str], bit_of: dict[str, int]) -> int:
-    mask = 0
-    for tok in tokens:
-        bit = bit_of.get(tok)
-        if bit is None:
-            bit = bit_of[tok] = 1 << hash_number(tok.lstrip("0") or "0")
-        mask |= bit
-    return mask
+def _bit(token: str) -> int:
+    return 1 << hash_number(token.lstrip("0") or "0")
+
+
+def _run_bits(run: str) -> tuple[int, int]:
+    """The bits of one run of digits and spaces: read as one figure, and digit group by digit group."""
+    run = run.rstrip(" ")
+    apart = 0
+    for token in run.split(" "):
+        apart |= _bit(token)
+    return _bit(run.replace(" ", "")), apart
 
 
 def key_masks(key: str, cut_off: bool = False) -> tuple[int, int]:
@@ -41,19 +44,21 @@ def key_masks(key: str, cut_off: bool = False) -> tuple[int, int]:
     return _key_masks(key, cut_off, {})
 
 
-def _key_masks(key: str, cut_off: bool, bit_of: dict[str, int]) -> tuple[int, int]:
-    """:func:`key_masks` with a memo of number tokens' bits (per call of the caller, never shared:
+def _key_masks(key: str, cut_off: bool, bits_of: dict[str, tuple[int, int]]) -> tuple[int, int]:
+    """:func:`key_masks` with a memo of number runs' bits (per call of the caller, never shared:
     the same few numbers recur across different texts, so this holds when every text differs)."""
     if cut_off and key and key[-1] in _TRAILING:
         stripped = key.rstrip(_TRAILING)
         # Only a figure at the very end is dropped: "[0-9][0-9 ]*$" starts at a digit.
         key = stripped + " " if stripped != key else key
-    runs = [r.rstrip(" ") for r in _RUN.findall(key)]
-    if not runs:
-        return 0, 0
-    joined = [r.replace(" ", "") for r in runs]
-    apart = [tok for r in runs for tok in r.split(" ")]
-    return _bits(joined, bit_of), _bits(apart, bit_of)
+    joined = apart = 0
+    for run in _RUN.findall(key):
+        bits = bits_of.get(run)
+        if bits is None:
+            bits = bits_of[run] = _run_bits(run)
+        joined |= bits[0]
+        apart |= bits[1]
+    return joined, apart
 
 
 def number_masks(keys: Sequence[str | None], cut: Sequence[bool] | np.ndarray | None = None) -> np.ndarray:
@@ -69,11 +74,11 @@ def number_masks(keys: Sequence[str | None], cut: Sequence[bool] | np.ndarray | 
     n = len(keys)
     masks = np.zeros((n, 2), dtype=np.uint64)
     cut_list = [False] * n if cut is None else [bool(c) for c in cut]
-    bit_of: dict[str, int] = {}
+    bits_of: dict[str, tuple[int, int]] = {}
     search = _DIGIT.search
     rows = [i for i, key in enumerate(keys) if key and search(key)]
     if rows:
-        masks[rows] = np.array([_key_masks(keys[i] or "", cut_list[i], bit_of) for i in rows], dtype=np.uint64)
+        masks[rows] = np.array([_key_masks(keys[i] or "", cut_list[i], bits_of) for i in rows], dtype=np.uint64)
     return masks
 
 

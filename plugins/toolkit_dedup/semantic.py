@@ -249,9 +249,16 @@ def semantic_level(
     if len(eligible) < 2:
         return Clustering(state.rep, state.sim, state.match, s.level)
     rep_texts = [str(texts[first[r]]) for r in eligible]
-    scorer = PairScorer(rep_texts, _first_stage(rep_texts, s), figures[eligible], s)
+    scorer: PairScorer | None = None
+    if every_pair_conflicts(figures[eligible]):
+        # Every pair scores 0 whatever its cosine (a figure conflict), so nothing can link: the
+        # encoder is not run (a two-snippet run whose texts disagree on a figure costs no model call).
+        a = b = np.zeros(0, dtype=np.int64)
+    else:
+        scorer = PairScorer(rep_texts, _first_stage(rep_texts, s), figures[eligible], s)
     progress(0.75)
-    a, b, _ = cosine_pairs(scorer.first, candidate_cosine(s), s.exact_limit, s.seed)
+    if scorer is not None:
+        a, b, _ = cosine_pairs(scorer.first, candidate_cosine(s), s.exact_limit, s.seed)
     pos = np.full(n_nodes, -1, dtype=np.int64)
     pos[eligible] = np.arange(len(eligible))
 
@@ -259,7 +266,8 @@ def semantic_level(
         px, py = pos[x], pos[y]
         ok = (px >= 0) & (py >= 0)
         out = np.zeros(len(x))
-        out[ok] = scorer(px[ok], py[ok])
+        if scorer is not None:  # without a scorer there are no edges, so the guard never asks
+            out[ok] = scorer(px[ok], py[ok])
         return out
 
     ea, eb = eligible[a], eligible[b]
@@ -272,6 +280,22 @@ def semantic_level(
     match = state.match.copy()
     match[moved] = s.level
     return Clustering(final, new_sim, match, s.level)
+
+
+#: :func:`every_pair_conflicts` looks at collections of up to this many representatives (all pairs).
+CONFLICT_CHECK_LIMIT = 32
+
+
+def every_pair_conflicts(figures: np.ndarray) -> bool:
+    """True when every pair of these (few) representatives disagrees on a figure (see
+    :func:`toolkit_dedup.numbers.figures_conflict`): every pair's score is then 0 and no pair can
+    link, so nothing needs encoding. Only asked for up to :data:`CONFLICT_CHECK_LIMIT` rows (a
+    larger collection is False: checking its pairs would cost more than it saves)."""
+    n = len(figures)
+    if n < 2 or n > CONFLICT_CHECK_LIMIT:
+        return False
+    i, j = np.triu_indices(n, 1)
+    return bool(figures_conflict(figures[i], figures[j]).all())
 
 
 def _term_sets(text: str) -> tuple[frozenset[str], frozenset[str]]:

@@ -15,7 +15,9 @@ from toolkit import Context, Output
 from toolkit.tables import empty_table, iter_texts, link_spans_to_claims
 from toolkit_figures.compare import TOPICS_TABLE, comparable_figures, comparison_table, figure_intervals
 from toolkit_figures.context import counted_head
-from toolkit_figures.extract import extract, extractor_of, read_figures
+from toolkit_figures.extract import extract, extractor_of, warn_skipped
+from toolkit_figures.figure import FIGURE_KEYS
+from toolkit_figures.hints import DIGITS, WORDS, hinted
 from toolkit_figures.params import ComparisonParams, FiguresParams
 from toolkit_figures.schema import COMPARISON_COLUMNS, FIGURES_COLUMNS
 
@@ -64,9 +66,8 @@ def _typed(columns: dict[str, list], schema: dict[str, str], n: int) -> pd.DataF
     return pd.DataFrame({c: _array(columns[c] if c in columns else [None] * n, d) for c, d in schema.items()})
 
 
-#: The keys of the engine's figure dicts (``Fig.as_dict``), in order.
-_FIGURE_KEYS = ("text", "value", "low", "high", "qualifier", "unit", "counted", "truncated", "start", "end", "kind",
-                "counted_start", "counted_end")  # fmt: skip
+#: Where a figure's kind is in its row (``Extractor.read_rows``).
+_KIND = FIGURE_KEYS.index("kind")
 
 
 def extract_figures(frame: pd.DataFrame, params: FiguresParams, context: Context) -> Output:
@@ -74,20 +75,30 @@ def extract_figures(frame: pd.DataFrame, params: FiguresParams, context: Context
     if "text" not in frame.columns:  # the pipeline checks `requires`; a direct call gets an empty table
         return Output(tables={"figures": empty_table(FIGURES_COLUMNS)})
     progress = context.progress if context is not None and len(frame) > _PROGRESS_FROM else None
-    rows: list[dict] = []
+    rows: list[tuple] = []
     ids: list[str] = []
     sids: list[str] = []
     ex = extractor_of(params)  # once: looking it up per text would hash the parameters every time
-    for sid, text in iter_texts(frame, progress):
-        for j, fig in enumerate(read_figures(ex, text, params, snippet_id=sid), start=1):
+    kinds = params.kinds if params is not None else ()
+    for sid, text, hints in hinted(iter_texts(frame, progress), ex.lex):
+        if not hints & (DIGITS | WORDS):
+            continue  # neither a digit nor a number word: nothing to read (most texts)
+        figs, skipped = ex.read_rows(text, hints)  # (read_figures' steps, with rows instead of dicts)
+        if skipped:
+            warn_skipped(ex, text, skipped, sid, stacklevel=1)
+        if kinds:
+            figs = [r for r in figs if r[_KIND] in kinds]
+        for j, row in enumerate(figs, start=1):
             ids.append(f"{sid}:f{j}")
             sids.append(sid)
-            rows.append(fig)
+            rows.append(row)
     if not rows:
         return Output(tables={"figures": empty_table(FIGURES_COLUMNS)})
-    columns = {key: [r[key] for r in rows] for key in _FIGURE_KEYS}
+    columns = {key: list(values) for key, values in zip(FIGURE_KEYS, zip(*rows, strict=True), strict=True)}
     columns["figure_id"], columns["snippet_id"] = ids, sids
-    columns["counted_head"] = [counted_head(c) for c in columns["counted"]]
+    # the head of each distinct counted phrase, read once ("people", "troops" recur across texts)
+    heads = {c: counted_head(c) for c in set(columns["counted"])}
+    columns["counted_head"] = [heads[c] for c in columns["counted"]]
     claims = context.table("claims") if context is not None else None
     if claims is not None and len(claims):
         _link_claims(columns, claims)

@@ -21,13 +21,29 @@ _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.'�
 _SYMBOL_CHARS = frozenset("<>=≤≥~")
 
 
-def _prev_word(text: str, pos: int, skip: str = " \t\u00a0") -> tuple[str, int]:
+def _prev_word(
+    text: str, pos: int, skip: str = " \t\u00a0", memo: dict[int, tuple[str, int]] | None = None
+) -> tuple[str, int]:
     """The word (or comparison symbol run) ending right before ``pos`` after skipping spaces,
     lower-cased, with its start; ("", pos) when there is none. Looks back at most 30 characters.
-    (No memo of the last call: a module-level one would be state shared by every thread.)"""
+
+    ``memo``: the words already read in this text, by the offset they end at (what is read past
+    the skipped spaces depends on that offset alone). The steps that look back from one number
+    ask for the same word two or three times; the memo lives on the per-call ``_Snippet`` (no
+    module-level memo: that would be state shared by every thread)."""
     j = pos
     while j > 0 and text[j - 1] in skip and pos - j < 4:
         j -= 1
+    if memo is not None:
+        known = memo.get(j)
+        if known is None:
+            known = memo[j] = _word_ending_at(text, j)
+        return known
+    return _word_ending_at(text, j)
+
+
+def _word_ending_at(text: str, j: int) -> tuple[str, int]:
+    """:func:`_prev_word` once the spaces are skipped: the word ending at ``j``."""
     k = j
     chars = _WORD_CHARS if j > 0 and text[j - 1] not in _SYMBOL_CHARS else _SYMBOL_CHARS
     while k > 0 and text[k - 1] in chars and j - k < 30:
@@ -37,7 +53,9 @@ def _prev_word(text: str, pos: int, skip: str = " \t\u00a0") -> tuple[str, int]:
     return text[k:j].lower(), k
 
 
-def _qualifier_before(text: str, pos: int, lex: Lexicon) -> tuple[str, int] | None:
+def _qualifier_before(
+    text: str, pos: int, lex: Lexicon, memo: dict[int, tuple[str, int]] | None = None
+) -> tuple[str, int] | None:
     """A qualifier phrase ending right before ``pos`` (only spaces between): (qualifier, start).
 
     Walks back one word at a time while the words read so far end some qualifier phrase, and keeps
@@ -47,7 +65,7 @@ def _qualifier_before(text: str, pos: int, lex: Lexicon) -> tuple[str, int] | No
         j -= 1
     if j == 0:
         return None
-    w, ws = _prev_word(text, j, "")
+    w, ws = _prev_word(text, j, "", memo)
     if w not in lex.before_suffixes:  # the common case: the word before ends no qualifier phrase
         return (lex.before[w], ws) if w and w in lex.before and not w[0].isalpha() else None
     words: list[str] = []
@@ -55,7 +73,7 @@ def _qualifier_before(text: str, pos: int, lex: Lexicon) -> tuple[str, int] | No
     k = j
     skip = ""
     for _ in range(lex.max_before_words + 1):
-        w, ws = _prev_word(text, k, skip)
+        w, ws = _prev_word(text, k, skip, memo)
         if not w:
             break
         skip = " \t\u00a0"

@@ -23,6 +23,8 @@ from toolkit_figures.patterns import (
     _WORD_AFTER,
 )
 
+_WHITE_SPACE = re.compile(r"\s")
+
 
 class CountedRules:
     """The rules that find what a figure counts (a part of :class:`~toolkit_figures.extract.Extractor`)."""
@@ -32,7 +34,7 @@ class CountedRules:
     date_words: frozenset[str]
     max_counted_words: int
 
-    def _counted_before_verb(self, text: str, f: Fig) -> None:
+    def _counted_before_verb(self, text: str, f: Fig, memo: dict[int, tuple[str, int]] | None = None) -> None:
         """The subject of a verb of level before the figure is what it counts: "the death toll rose
         to 69", "the toll climbed past 11,000", "unemployment stood at 4.2%", "turnout was 71.8
         per cent", "the number of dead rose to 72" (after a container noun, the thing after "of").
@@ -40,17 +42,17 @@ class CountedRules:
         A verb of change needs a preposition of level ("rose to 69"; "rose 5%" is a change, not a
         level); a capitalised subject other than the sentence's first word is a name ("Biden was 81")."""
         lex = self.lex
-        before, _ = _prev_word(text, f.start)
+        before, _ = _prev_word(text, f.start, memo=memo)
         if before not in lex.level_prepositions and before not in lex.direct_level_verbs:
             return  # the common case, settled with one look back
         after = _WORD_AFTER.match(text, f.end)
         if after and after.group(2).lower() in lex.context["change_after"]:
             return  # "shares were 5% higher": a change, not a level
+        if self._no_level_verb_close_by(text, f.start):
+            return  # settled on the last few tokens, without reading the clause
         toks = [(m.group(), m.start()) for m in _CLAUSE_TOKEN.finditer(text, max(0, f.start - 100), f.start)]
-        k = len(toks) - 1
-        prep = k >= 0 and toks[k][0].lower() in lex.level_prepositions
-        k -= prep
-        if k < 0 or toks[k][0].lower() not in (lex.level_verbs if prep else lex.direct_level_verbs):
+        k, _ = self._level_verb_at(toks)
+        if k < 0:
             return
         copula = toks[k][0].lower() in lex.copulas
         k -= 1
@@ -68,6 +70,33 @@ class CountedRules:
         first, last = toks[words[0]], toks[words[-1]]
         cs, ce = first[1], last[1] + len(last[0])
         f.counted, f.counted_start, f.counted_end = text[cs:ce], cs, ce
+
+    def _level_verb_at(self, toks: list[tuple[str, int]]) -> tuple[int, bool]:
+        """(index of the verb of level the tokens end with, whether a preposition follows it), or
+        (-1, ...) when they end with none ("rose to", "stood at", "was")."""
+        lex = self.lex
+        k = len(toks) - 1
+        prep = k >= 0 and toks[k][0].lower() in lex.level_prepositions
+        k -= prep
+        if k < 0 or toks[k][0].lower() not in (lex.level_verbs if prep else lex.direct_level_verbs):
+            return -1, prep
+        return k, prep
+
+    def _no_level_verb_close_by(self, text: str, start: int) -> bool:
+        """Whether the 100-character clause window before ``start`` surely ends with no verb of
+        level, read from its last 32 characters: a token that starts past a white space of the short
+        window is a token of the long one too (no token holds white space, and the tokens after a
+        white space depend on the text after it alone), so when the verb and preposition tested are
+        such tokens, the long window gives the same answer. False: read the long window."""
+        lo = start - 32
+        if lo <= 0:
+            return False  # the short window is the long one's whole text: nothing to save
+        space = _WHITE_SPACE.search(text, lo, start)
+        if space is None:
+            return False
+        toks = [(m.group(), m.start()) for m in _CLAUSE_TOKEN.finditer(text, space.end(), start)]
+        k, prep = self._level_verb_at(toks)
+        return k < 0 and len(toks) - 1 - prep >= 0
 
     def _subject_end(self, toks: list[tuple[str, int]], k: int) -> tuple[int, int]:
         """(last token of the subject, last token of a phrase after "of" or -1) when a prepositional

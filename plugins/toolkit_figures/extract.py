@@ -43,6 +43,8 @@ from toolkit_figures.figure import (
     _finite,
     bounds,
 )
+from toolkit_figures.hints import ALL as ALL_HINTS
+from toolkit_figures.hints import BAD, DIGITS, SIGNS, WEB, WORDS, last_digit
 from toolkit_figures.lexicon import build_lexicon
 from toolkit_figures.numbers import ORDINAL_UNITS, VULGAR, parse_words, small_words
 from toolkit_figures.params import FiguresParams
@@ -161,16 +163,19 @@ class _Snippet:
     A fresh one is made for every call, so the shared, cached :class:`Extractor` (compiled rules
     only) can read many texts at once from several threads."""
 
-    __slots__ = ("_title_case", "digits_end", "first_digit", "prev_end", "sign_words", "skipped", "text")
+    __slots__ = ("_title_case", "digits_end", "first_digit", "hints", "prev_end", "sign_words", "skipped", "text",
+                 "words_before")  # fmt: skip
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, hints: int = ALL_HINTS) -> None:
         self.text = text
+        self.hints = hints  # what the text may hold (:mod:`toolkit_figures.hints`): scans to skip
         self.prev_end = 0  # end of the figure read before the current one (a prefix may not reach into it)
         self.sign_words = True  # whether the text has "minus" or "negative" at all
         self.first_digit = -1  # offset of the first digit, -1 when none
         self.digits_end = len(text)  # end of the last digit match, when known
         self.skipped = 0  # number candidates not read (past max_candidates)
         self._title_case: bool | None = None
+        self.words_before: dict[int, tuple[str, int]] = {}  # context._prev_word's memo for this text
 
     def title_case(self) -> bool:
         """Whether the text is a headline in title case (most long words capitalised)."""
@@ -178,6 +183,20 @@ class _Snippet:
             words = _LONG_WORDS.findall(self.text[:300])
             self._title_case = len(words) >= 3 and sum(1 for w in words if w[0].isupper()) / len(words) > 0.6
         return self._title_case
+
+
+def _in_order(st: _Snippet, digit_matches: list[re.Match], word_matches: list[re.Match]) -> Iterator[re.Match] | None:
+    """A snippet-sized text's number cores in order of their start (digits before words on a tie;
+    None when there are none), noting on ``st`` where the bad-span scan may start and stop."""
+    if not digit_matches:
+        st.first_digit = -1  # no number in digits: no bad-span scan needed
+        return iter(word_matches) if word_matches else None
+    st.digits_end = digit_matches[-1].end()  # the bad-span scan can stop a little past it
+    if not word_matches:
+        return iter(digit_matches)
+    matches = digit_matches + word_matches
+    matches.sort(key=_match_start)  # stable: digits before words on a tie
+    return iter(matches)
 
 
 class _Widening:
@@ -266,12 +285,25 @@ class Extractor(CountedRules, RangeRules):
         """The figures of ``text`` as dicts, in text order."""
         return self.read(text)[0]
 
-    def read(self, text: str) -> tuple[list[dict], int]:
+    def read(self, text: str, hints: int = ALL_HINTS) -> tuple[list[dict], int]:
         """The figures of ``text`` as dicts, in text order, and how many number candidates were
-        left unread (only with ``max_candidates`` set)."""
-        if not text:
+        left unread (only with ``max_candidates`` set). ``hints`` (from
+        :func:`toolkit_figures.hints.text_hints`) lets it skip scans that cannot find anything."""
+        figs, skipped = self.read_figs(text, hints)
+        return [f.as_dict(text) for f in figs], skipped
+
+    def read_rows(self, text: str, hints: int = ALL_HINTS) -> tuple[list[tuple], int]:
+        """:meth:`read` with each figure as a tuple of ``figure.FIGURE_KEYS``' values, in that order
+        (the analysis builds its columns from them without a dict per figure)."""
+        figs, skipped = self.read_figs(text, hints)
+        return [f.as_row(text) for f in figs], skipped
+
+    def read_figs(self, text: str, hints: int = ALL_HINTS) -> tuple[list[Fig], int]:
+        """The figures of ``text`` (finished :class:`Fig` objects) and the number of candidates
+        left unread: what :meth:`read` and :meth:`read_rows` give in their own shapes."""
+        if not text or not hints & (DIGITS | WORDS):
             return [], 0
-        st = _Snippet(text)
+        st = _Snippet(text, hints)
         figs = self._cores(st)
         if not figs:
             return [], st.skipped
@@ -283,7 +315,7 @@ class Extractor(CountedRules, RangeRules):
             if f.counted is None and f.kind in ("count", "money", "percent"):
                 self._counted_before_of(text, f)
             if f.counted is None and f.kind in ("count", "money", "percent"):
-                self._counted_before_verb(text, f)
+                self._counted_before_verb(text, f, st.words_before)
         for f, g in pairwise(figs):
             # "28 of 33 Russian drones": the first number counts what the second does
             if (
@@ -295,7 +327,7 @@ class Extractor(CountedRules, RangeRules):
             ):
                 f.counted, f.counted_start, f.counted_end = g.counted, g.counted_start, g.counted_end
         # a value past the largest float ("1e300 billion") is no quantity anyone states: not a figure
-        return [f.as_dict(text) for f in figs if _finite(f)], st.skipped
+        return [f for f in figs if _finite(f)], st.skipped
 
     # ---- cores --------------------------------------------------------------------------
     def _code_is_not_a_label(self, text: str, start: int) -> bool:
@@ -331,7 +363,11 @@ class Extractor(CountedRules, RangeRules):
             return []
         # dates, codes, phone numbers, URLs: scanned once, from just before the first digit
         first = st.first_digit
-        bad = self._bad_spans(text, max(0, first - 81), min(len(text), st.digits_end + 80)) if first >= 0 else []
+        bad = (
+            self._bad_spans(text, max(0, first - 81), min(len(text), st.digits_end + 80), st.hints)
+            if first >= 0
+            else []
+        )
         figs: list[Fig] = []
         cap = self.max_candidates
         bi = 0
@@ -365,6 +401,8 @@ class Extractor(CountedRules, RangeRules):
         None when the text has none. A long text gets one lazy stream (memory does not grow with
         its candidates); a snippet-sized one gets lists, sorted in C (faster)."""
         text = st.text
+        if st.hints != ALL_HINTS and len(text) <= _LAZY_FROM:
+            return self._hinted_candidates(st)
         ascii_text = text.isascii()
         # every digit match starts at a digit or a vulgar fraction, or at a '.' right before a digit:
         # one fast scan finds the first (most snippets have none), the full pattern runs from there
@@ -386,26 +424,42 @@ class Extractor(CountedRules, RangeRules):
             head = next(merged, None)
             return None if head is None else itertools.chain((head,), merged)
         digit_matches = list(digits) if digits is not None else []
-        word_matches = list(words)
-        if not digit_matches:
-            st.first_digit = -1  # no number in digits: no bad-span scan needed
-            return iter(word_matches) if word_matches else None
-        st.digits_end = digit_matches[-1].end()  # the bad-span scan can stop a little past it
-        if not word_matches:
-            return iter(digit_matches)
-        matches = digit_matches + word_matches
-        matches.sort(key=_match_start)  # stable: digits before words on a tie
-        return iter(matches)
+        return _in_order(st, digit_matches, list(words))
 
-    def _bad_spans(self, text: str, first: int, limit: int) -> list[tuple[int, int]]:
+    def _hinted_candidates(self, st: _Snippet) -> Iterator[re.Match] | None:
+        """:meth:`_candidates` for a snippet-sized ASCII text whose hints are known: the same
+        matches, without the scans the hints rule out (the number-word scan and its lower-casing
+        when the text holds no number word, the digit scan when it holds no digit)."""
+        text, hints = st.text, st.hints
+        first = _ASCII_DIGIT.search(text) if hints & DIGITS else None
+        st.sign_words = bool(hints & SIGNS)
+        word_matches: list[re.Match] = []
+        if hints & WORDS:
+            low = text.lower()  # ASCII: the same length, so the lower-case pattern reads it
+            words: Iterator[re.Match] = self.words_ascii.finditer(" " + low)
+            if "full" in low:  # "a full percentage point", "another full point": one of the unit
+                words = heapq.merge(words, _FULL_UNIT.finditer(low), key=_match_start)
+            word_matches = list(words)
+        digit_matches: list[re.Match] = []
+        if first is not None:
+            last = last_digit(hints)  # no digit match starts past it (ASCII: no vulgar fractions)
+            for m in _DIGIT_RE.finditer(text, max(0, first.start() - 1)):
+                digit_matches.append(m)
+                if m.end() > last >= 0:
+                    break  # the rest of the text holds no digit: no scan to its end for nothing
+        st.first_digit = first.start() if first is not None else -1
+        return _in_order(st, digit_matches, word_matches)
+
+    def _bad_spans(self, text: str, first: int, limit: int, hints: int = ALL_HINTS) -> list[tuple[int, int]]:
         """Spans of dates, times, phone numbers, codes, URLs, e-mail addresses and domains in
         ``text[first:limit]``, sorted (a number inside one is not a figure)."""
         # every span of _BAD starts at one of _BAD_FIRST's characters: one fast scan finds the first
-        start = (_BAD_FIRST_ASCII if text.isascii() else _BAD_FIRST).search(text, first, limit)
+        # (none to look for when the hints say the text holds no _BAD span)
+        start = (_BAD_FIRST_ASCII if text.isascii() else _BAD_FIRST).search(text, first, limit) if hints & BAD else None
         spans = [m.span() for m in _BAD.finditer(text, start.start(), limit)
                  if not (m.lastgroup == "code" and self._code_is_not_a_label(text, m.start()))
                  ] if start else []  # fmt: skip
-        if not _WEB_HINT.search(text, 0, limit):
+        if not (hints & WEB and _WEB_HINT.search(text, 0, limit)):
             return spans  # no URL, e-mail address or domain (most texts): one scan instead of four
         head = text[:limit] if limit < len(text) else text
         extra = False
@@ -441,6 +495,9 @@ class Extractor(CountedRules, RangeRules):
     def _make_digits(self, m: re.Match, s: int, e: int) -> Fig | None:
         """A number written in digits: 1,100, 1.2, 1.250.000, 1.3x10^6, 2^10, 1½."""
         raw = m.group("dig")
+        if raw.isdigit() and raw.isascii():  # plain ASCII digits, most numbers: no separator, no power
+            vf = m.group("vf")
+            return Fig(s, e, float(raw) + VULGAR[vf] if vf else float(raw), False)  # (sep_thousands False)
         if not raw.isascii() and _mixed_scripts(raw):
             return None  # "3,৩০০": digits of two scripts are never one number
         digits = raw.replace(",", "") if raw.isascii() and " " not in raw else _GROUP_SEPARATORS.sub("", raw)
@@ -543,7 +600,7 @@ class Extractor(CountedRules, RangeRules):
             return False
         sign = self._read_left(st, f, w)
         self._read_magnitude(text, f, w)
-        self._settle(text, f, w, sign)
+        self._settle(text, f, w, sign, st.words_before)
         if not self._is_quantity(st, f, w.is_digit, w.core):
             return False
         if w.is_digit and f.end == f.core_end and f.kind in ("count", "money") and _ELLIPSIS_AFTER.match(text, f.end):
@@ -936,7 +993,9 @@ class Extractor(CountedRules, RangeRules):
         ):
             w.unit = "magnitude"
 
-    def _settle(self, text: str, f: Fig, w: _Widening, sign: int) -> None:
+    def _settle(
+        self, text: str, f: Fig, w: _Widening, sign: int, memo: dict[int, tuple[str, int]] | None = None
+    ) -> None:
         """Write what was read into the figure: value, unit, kind, span; then its qualifiers."""
         v = f.value * w.scale * sign
         if w.scale != 1.0:
@@ -953,7 +1012,7 @@ class Extractor(CountedRules, RangeRules):
         if w.hyphen_word and f.counted is None:
             f.counted_start, f.counted_end = w.hyphen_word
             f.counted = text[w.hyphen_word[0] : w.hyphen_word[1]]
-        self._left(text, f, currency=w.currency)
+        self._left(text, f, currency=w.currency, memo=memo)
         after = text[f.end : f.end + 6]
         if after[:1] == "+" or self._right_gates.get(after) is not False:  # (the gate, tested before the call)
             self._right_qualifier(text, f)
@@ -1068,9 +1127,9 @@ class Extractor(CountedRules, RangeRules):
             return lex.currency_words[w.lower()], start
         return None, None
 
-    def _left(self, text: str, f: Fig, currency) -> None:
+    def _left(self, text: str, f: Fig, currency, memo: dict[int, tuple[str, int]] | None = None) -> None:
         """Qualifier before the figure (and "magnitude")."""
-        q = _qualifier_before(text, f.start, self.lex)
+        q = _qualifier_before(text, f.start, self.lex, memo)
         if q is None:
             # symbols glued to the number: >10, <-30, ~20, ≥5
             j = f.start
@@ -1154,7 +1213,7 @@ class Extractor(CountedRules, RangeRules):
         a range.)"""
         text = st.text
         # the word directly before (a space or a currency sign between)
-        prev, ps = _prev_word(text, f.core_start, " \t\u00a0$£€¥")
+        prev, ps = _prev_word(text, f.core_start, " \t\u00a0$£€¥", st.words_before)
         prev_raw = text[ps : ps + len(prev)]
         if f.plain and is_digit and not self._plain_digits_are_quantity(st, f, core, prev, prev_raw):
             return False
@@ -1242,21 +1301,34 @@ def extractor_of(params: FiguresParams | None) -> Extractor:
 
 
 def read_figures(
-    ex: Extractor, text: str, params: FiguresParams | None, *, snippet_id: str | None = None, stacklevel: int = 2
+    ex: Extractor,
+    text: str,
+    params: FiguresParams | None,
+    *,
+    snippet_id: str | None = None,
+    stacklevel: int = 2,
+    hints: int = ALL_HINTS,
 ) -> list[dict]:
-    """:func:`extract` with the extractor already at hand (``ex = extractor_of(params)``)."""
-    figs, skipped = ex.read(text)
+    """:func:`extract` with the extractor already at hand (``ex = extractor_of(params)``) and,
+    when known, the text's ``hints`` (:func:`toolkit_figures.hints.hinted`)."""
+    figs, skipped = ex.read(text, hints)
     if skipped:
-        name = f"snippet {snippet_id!r}" if snippet_id is not None else f"text {text[:40]!r}"
-        warnings.warn(
-            f"figures: {name}: read its first {ex.max_candidates} number candidates and skipped {skipped} more "
-            f"(max_candidates={ex.max_candidates}; 0 reads them all)",
-            FiguresWarning,
-            stacklevel=stacklevel,
-        )
+        warn_skipped(ex, text, skipped, snippet_id, stacklevel)
     if params is not None and params.kinds:
         figs = [f for f in figs if f["kind"] in params.kinds]
     return figs
+
+
+def warn_skipped(ex: Extractor, text: str, skipped: int, snippet_id: str | None, stacklevel: int = 2) -> None:
+    """The :class:`FiguresWarning` for a text read only up to ``max_candidates`` (``stacklevel``
+    as if ``warnings.warn`` were called where this is)."""
+    name = f"snippet {snippet_id!r}" if snippet_id is not None else f"text {text[:40]!r}"
+    warnings.warn(
+        f"figures: {name}: read its first {ex.max_candidates} number candidates and skipped {skipped} more "
+        f"(max_candidates={ex.max_candidates}; 0 reads them all)",
+        FiguresWarning,
+        stacklevel=stacklevel + 1,
+    )
 
 
 _DEFAULTS = FiguresParams()

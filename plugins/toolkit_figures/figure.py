@@ -5,6 +5,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+#: The keys of a figure's dict (:meth:`Fig.as_dict`) and the order of its row (:meth:`Fig.as_row`).
+FIGURE_KEYS = ("text", "value", "low", "high", "qualifier", "unit", "counted", "truncated", "start", "end", "kind",
+               "counted_start", "counted_end")  # fmt: skip
+
 
 class Fig:
     """A figure being built: spans in the original text, value, bounds, qualifier, unit."""
@@ -73,6 +77,11 @@ class Fig:
         self.glued_left = self.glued_right = False  # glued to another number by '-' or '/'
         self.sep_thousands = False
         self.weak = False  # kept only when it forms a range with a non-weak neighbour (years: 1000-5000)
+
+    def as_row(self, text: str) -> tuple:
+        """The values of :data:`FIGURE_KEYS`, in that order (:meth:`as_dict` without the keys)."""
+        return (text[self.start : self.end], self.value, self.low, self.high, self.qualifier, self.unit, self.counted,
+                self.truncated, self.start, self.end, self.kind, self.counted_start, self.counted_end)  # fmt: skip
 
     def as_dict(self, text: str) -> dict:
         return {

@@ -27,7 +27,7 @@ from toolkit_timeline.extract import Extractor, Options, as_reference
 from toolkit_timeline.grammar import grammar
 from toolkit_timeline.link import link_claims
 from toolkit_timeline.mention import Mention
-from toolkit_timeline.schema import EVENTS_COLUMNS, TIMELINE_COLUMNS, empty
+from toolkit_timeline.schema import EVENTS_COLUMNS, TIMELINE_COLUMNS, empty, string_array
 
 
 @dataclass(frozen=True)
@@ -185,7 +185,11 @@ def extract_mentions(frame: pd.DataFrame, params: TimelineParams, context: Conte
     data["speaker_canonical"] = speakers
     # each list straight to its column's dtype: no object columns inferred and then converted
     typed = {
-        c: data[c] if isinstance(data[c], pd.Series) else pd.array(data[c], dtype=t)
+        c: data[c]
+        if isinstance(data[c], pd.Series)
+        else string_array(data[c])
+        if t == "string"
+        else pd.array(data[c], dtype=t)
         for c, t in TIMELINE_COLUMNS.items()
     }
     timeline = pd.DataFrame(typed).astype(TIMELINE_COLUMNS)

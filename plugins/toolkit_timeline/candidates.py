@@ -25,6 +25,9 @@ from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
+from toolkit_timeline import word_automaton
+from toolkit_timeline.firsts import prefixes
+
 SEPARATOR = "\x00"
 #: Texts per joined string: large enough that the per-call cost vanishes, small enough to stay a few MB.
 CHUNK = 2048
@@ -72,9 +75,11 @@ _NONWORD, _DIGIT, _SPACE = re.compile(r"[^\w]"), re.compile(r"\d"), re.compile(r
 _QUOTES = "'’"
 # bits of a character's flags
 _IS_NONWORD, _STARTS, _IS_QUOTE, _IS_DIGIT = 1, 2, 4, 8
-#: A word's next character must be white space (``\s``), in a word's classes; None there: any character.
-_SPACE_CLASS = "space"
-#: The most distinct characters the filter's table is built for (a 160³ table of booleans: 4 MB).
+#: How every condition of a small word starts (``grammar._trigger_words``: white space, then what follows).
+_SPACE_LED = r"\s{1,3}"
+#: How many characters the word automaton reads at most (past that, a position is kept).
+_DEPTH = 8
+#: The most distinct characters the filter's first table is built for (160³ int16 states: 8 MB).
 _MAX_CHARS = 158
 
 
@@ -86,15 +91,31 @@ class StartFilter:
 
     A position ``p`` is kept when ``p - 1`` is a non-word character and ``p`` starts one of the
     trigger's branches (:func:`toolkit_timeline.grammar.build_trigger`): a digit (``\\d(...)`` and
-    the spelled digit-initial entries), a quote and a digit (``['’]\\d\\d``), or three characters
-    that begin a trie word — each character in that word's ``[xX]`` class, and past a word's end
-    white space when every condition of the word starts with ``\\s{1,3}``, else anything. These are
-    necessary conditions of the trigger, so the positions kept and then confirmed by the trigger
-    (only its branches that can start with the position's character: ``trigger_for(ch)``) are
-    exactly the trigger's positions (a hypothesis test and the corpora check it).
+    the spelled digit-initial entries), a quote and a digit (``['’]\\d\\d``), or a trie word — each
+    character in that word's ``[xX]`` class — followed by the first characters of one of the word's
+    conditions (:func:`toolkit_timeline.firsts.prefixes`: "the" needs white space and "pa"st,
+    "fi"rst quarter..., "end" a dash), ``_DEPTH`` characters in all. They are read by an automaton
+    (:mod:`toolkit_timeline.word_automaton`): its state after the first three characters from one
+    table look-up for every position, then one numpy step per further character for the positions
+    still inside a sequence. These are necessary conditions of the trigger, so the positions kept and
+    then confirmed by the trigger (only its branches that can start with the position's character:
+    ``trigger_for(ch)``) are exactly the trigger's positions (hypothesis tests and the corpora check
+    it). Reading words and what follows them leaves a third of the positions a three-character table
+    kept for the trigger to confirm ("company", "in which", "the government": issue 14.1).
+    ``space_led`` is not needed any more (the conditions say it) and is kept for the signature.
     """
 
-    __slots__ = ("_ascii_info", "_firsts", "_ids", "_table", "_trigger_for", "_verify", "enabled")
+    __slots__ = (
+        "_ascii_info",
+        "_by_lower",
+        "_firsts",
+        "_ids",
+        "_tables",
+        "_trigger_for",
+        "_verify",
+        "_words",
+        "enabled",
+    )
 
     def __init__(
         self, words: dict[str, list[str]], space_led: set[str], spelled: list[str], trigger_for: Callable[[str], str]
@@ -102,37 +123,52 @@ class StartFilter:
         self._trigger_for = trigger_for
         self._verify: dict[str, Callable[[str, int], re.Match[str] | None]] = {}  # compiled on first use
         self._firsts = frozenset(e[0] for e in spelled)
-        classes: list[list[frozenset[str] | str | None]] = []  # per word: 3 character classes (None: any)
         by_lower: dict[str, set[str]] = {}
         for w in words:
             by_lower.setdefault(w.lower(), set()).add(w)
-        for low, keys in by_lower.items():
-            after = _SPACE_CLASS if keys <= space_led else None
-            cls: list[frozenset[str] | str | None] = [trie_class(ch) for ch in low[:3]]
-            cls += [after, None][: 3 - len(cls)]
-            classes.append(cls)
-        # ids: 0 any other character, 1 white space, 2.. the characters of the trie classes
-        chars = sorted({ch for cls in classes for c in cls if isinstance(c, frozenset) for ch in c})
-        #: Whether the filter is built: its table grows with the cube of the characters words start
-        #: with (~60 for the shipped lexicon); an extra lexicon with hundreds (another script) is
-        #: scanned with the trigger alone rather than with a table of hundreds of MB.
+        # ids: 0 any other character, 1 white space, 2.. the characters of the trie words
+        chars = sorted({ch for low in by_lower for c in low for ch in trie_class(c)})
+        #: Whether the filter is built: its first table grows with the cube of the words' characters
+        #: (55 for the shipped lexicon); an extra lexicon with hundreds (another script) is scanned
+        #: with the trigger alone rather than with a table of hundreds of MB.
         self.enabled = len(chars) <= _MAX_CHARS
         if not self.enabled:
-            chars = []
+            chars, by_lower = [], {}
         self._ids = {ch: k + 2 for k, ch in enumerate(chars)}
-        size = len(chars) + 2
-        table = np.zeros((size, size, size), dtype=bool)
-        for cls in classes if self.enabled else []:
-            table[np.ix_(*[self._axis(c, size) for c in cls])] = True
-        self._table = table.ravel()
-        self._ascii_info = np.array([self._info(chr(c)) for c in range(128)], dtype=np.uint32)
+        self._words, self._by_lower = words, by_lower
+        self._tables: tuple[np.ndarray, np.ndarray] | None = None  # the word automaton, built on first use
+        # uint16: ids stay below 256 (``_MAX_CHARS``), flags take the low byte; half the memory traffic of uint32
+        self._ascii_info = np.array([self._info(chr(c)) for c in range(128)], dtype=np.uint16)
 
-    def _axis(self, c: frozenset[str] | str | None, size: int) -> np.ndarray:
-        if c is None:
-            return np.arange(size)
-        if isinstance(c, frozenset):
-            return np.array(sorted(self._ids[ch] for ch in c))
-        return np.array([1])
+    def _automaton(self) -> tuple[np.ndarray, np.ndarray]:
+        """The word automaton's tables (:func:`toolkit_timeline.word_automaton.build`), built on first use
+        (~0.06 s: runs too small for the filter never pay it). Immutable once built; two threads building
+        it at once build the same tables."""
+        tables = self._tables
+        if tables is None:
+            sequences = [seq for low, keys in self._by_lower.items() for seq in self._sequences(low, keys, self._words)]
+            tables = self._tables = word_automaton.build(sequences, len(self._ids) + 2, _DEPTH)
+        return tables
+
+    def _sequences(self, low: str, keys: set[str], words: dict[str, list[str]]) -> list[list[frozenset[int]]]:
+        """What a position must read to begin the lower-cased trie word ``low`` (``keys``: its spellings
+        in ``words``): its ``[xX]`` classes, then the first characters of one of its conditions
+        (:func:`toolkit_timeline.firsts.prefixes`, up to ``_DEPTH`` characters in all: "the" + white
+        space + "pa"st, "end" + "-"). White space and characters outside the words' alphabet are
+        always let through where a condition reads a character (they have no id of their own)."""
+        word = [frozenset(self._ids[ch] for ch in trie_class(c)) for c in low]
+        room = _DEPTH - len(word)
+        if room <= 0:
+            return [word]
+        every = frozenset(range(len(self._ids) + 2))
+        out = []
+        for condition in {c for k in keys for c in words[k]}:
+            for prefix in prefixes(condition, room):
+                out.append(word + [every if cls is None else self._id_class(cls) for cls in prefix])
+        return out or [word]
+
+    def _id_class(self, chars: frozenset[str]) -> frozenset[int]:
+        return frozenset({0, 1} | {self._ids[ch] for ch in chars if ch in self._ids})
 
     def _info(self, ch: str) -> int:
         """The character's id (``<< 8``) and flags."""
@@ -145,18 +181,7 @@ class StartFilter:
 
     def positions(self, joined: str) -> list[int]:
         """The positions ``p`` of ``joined`` where ``[^\\w](?=trigger)`` matches at ``p - 1``, in order."""
-        codes = np.frombuffer((joined + "\x00\x00\x00").encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        info = self._ascii_info[np.minimum(codes, 127)]  # per character: its id << 8 | its flags
-        wide = np.flatnonzero(codes > 127)
-        if wide.size:
-            uniq, inverse = np.unique(codes[wide], return_inverse=True)
-            info[wide] = np.array([self._info(chr(c)) for c in uniq.tolist()], dtype=np.uint32)[inverse]
-        at = np.flatnonzero(info[:-4] & _IS_NONWORD) + 1  # positions after a non-word character
-        first, second, third = info[at], info[at + 1], info[at + 2]
-        size = len(self._ids) + 2
-        word = self._table[((first >> 8) * size + (second >> 8)) * size + (third >> 8)]
-        keep = word | ((first & _STARTS) != 0) | (((first & _IS_QUOTE) != 0) & ((second & _IS_DIGIT) != 0))
-        kept = at[keep]
+        kept, codes = self._kept(joined)
         if not kept.size:
             return []
         # confirmed with the trigger's branches for each first character, one character at a time
@@ -170,6 +195,46 @@ class StartFilter:
             found += [p for p in kept[a:b].tolist() if match(joined, p)]
         found.sort()
         return found
+
+    def kept(self, joined: str) -> list[int]:
+        """The positions the filter lets through to the trigger (what :meth:`positions` confirms)."""
+        return self._kept(joined)[0].tolist()
+
+    def _kept(self, joined: str) -> tuple[np.ndarray, np.ndarray]:
+        """(kept positions, the characters' code points) for :meth:`positions`."""
+        # padded so that the automaton can read ``_DEPTH`` characters from the last position
+        padded = joined + "\x00" * _DEPTH
+        codes = np.frombuffer(padded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        # per character: its id << 8 | its flags (``take`` clips wide characters to 127, set just below)
+        info = self._ascii_info.take(codes, mode="clip")
+        wide = np.flatnonzero(codes > 127)
+        if wide.size:
+            uniq, inverse = np.unique(codes[wide], return_inverse=True)
+            info[wide] = np.array([self._info(chr(c)) for c in uniq.tolist()], dtype=np.uint16)[inverse]
+        at = np.flatnonzero(info[: len(joined) - 1] & _IS_NONWORD) + 1  # positions after a non-word character
+        first, second, third = info[at], info[at + 1], info[at + 2]
+        size = len(self._ids) + 2
+        first3, trans = self._automaton()
+        state = first3[((first >> 8).astype(np.intp) * size + (second >> 8)) * size + (third >> 8)]
+        keep = ((first & _STARTS) != 0) | (((first & _IS_QUOTE) != 0) & ((second & _IS_DIGIT) != 0))
+        keep |= state == word_automaton.ACCEPT
+        self._walk(trans, info, at, state, keep)
+        return at[keep], codes
+
+    def _walk(self, trans: np.ndarray, info: np.ndarray, at: np.ndarray, state: np.ndarray, keep: np.ndarray) -> None:
+        """Set ``keep`` where the word automaton, in ``state`` after the first three characters of the
+        positions ``at``, accepts when reading on (one numpy step per character, for the positions still
+        inside a word: "company", "in a", "the world" are dropped within a few characters)."""
+        live = np.flatnonzero((state > word_automaton.ACCEPT) & ~keep)
+        state = state[live]
+        depth = 3
+        while live.size:
+            # at most ``_DEPTH`` characters from a position of ``joined``: within its padding
+            state = trans[state, info[at[live] + depth] >> 8]
+            depth += 1
+            keep[live[state == word_automaton.ACCEPT]] = True
+            more = state > word_automaton.ACCEPT
+            live, state = live[more], state[more]
 
     def _matcher(self, ch: str) -> Callable[[str, int], re.Match[str] | None]:
         """``match`` of the trigger where the text goes on with ``ch`` (compiled once per character)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -92,9 +93,11 @@ def partitions(pdf: pd.DataFrame, n: int) -> object:
     return dd.from_delayed([dask.delayed(p) for p in parts], meta=pdf.iloc[:0], verify_meta=False)
 
 
-def assert_same(pdf: pd.DataFrame, npartitions: int, config: dict | None = None) -> toolkit.Result:
+def assert_same(
+    pdf: pd.DataFrame, npartitions: int, config: dict | None = None, scheduler: Any = "sync"
+) -> toolkit.Result:
     expected = toolkit.run(pdf, ["dedup"], config=config)
-    with dask.config.set(scheduler="sync"):
+    with dask.config.set(scheduler=scheduler):
         got = run_dask(partitions(pdf, npartitions), ["dedup"], config=config).compute()
     cols = expected.snippets.columns
     pd.testing.assert_frame_equal(got.snippets.sort_index()[cols], expected.snippets.sort_index(), check_dtype=False)
@@ -399,21 +402,11 @@ def test_fact_level_on_a_local_cluster_equals_pandas():
     distributed = pytest.importorskip("distributed")
     pdf = fact_corpus()
     config = {"dedup": {**FACT, "exact_neighbours_limit": 8}}
-    expected = toolkit.run(pdf, ["dedup"], config=config)
     with (
         distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as c,
         distributed.Client(c, set_as_default=False) as client,
-        dask.config.set(scheduler=client),
     ):
-        got = run_dask(partitions(pdf, 3), ["dedup"], config=config).compute()
-    cols = expected.snippets.columns
-    pd.testing.assert_frame_equal(got.snippets.sort_index()[cols], expected.snippets.sort_index(), check_dtype=False)
-    table = expected["clusters"]
-    pd.testing.assert_frame_equal(
-        got["clusters"][table.columns].sort_values("cluster_id").reset_index(drop=True),
-        table.sort_values("cluster_id").reset_index(drop=True),
-        check_dtype=False,
-    )
+        assert_same(pdf, 3, config, scheduler=client)
 
 
 def test_near_and_stories_with_disk_shuffles_on_a_local_cluster_equal_pandas():

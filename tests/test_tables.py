@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.tables import PROGRESS_STEPS, empty_table, iter_texts, link_spans_to_claims
+from toolkit.tables import PROGRESS_STEPS, empty_table, iter_texts, link_spans_to_claims, string_column
 
 # ---------------------------------------------------------------------------------------------
 # empty_table
@@ -186,3 +186,24 @@ def test_link_is_linear_on_one_big_snippet():
         {"snippet_id": "s", "start": [10 * i + 2 for i in range(n)], "end": [10 * i + 5 for i in range(n)]}
     )
     assert link_spans_to_claims(spans, claims).tolist() == claims["claim_id"].tolist()
+
+
+# ---------------------------------------------------------------------------------------------
+# string_column
+
+
+_CELLS = st.one_of(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",))),
+    st.none(),
+    st.just(float("nan")),
+    st.just(pd.NA),
+    st.integers(),
+)
+
+
+@given(st.lists(_CELLS, max_size=20))
+@settings(max_examples=200, deadline=None)
+def test_string_column_is_what_pandas_makes_of_the_same_values(values):
+    """The Arrow shortcut gives exactly ``pd.array(values, dtype="string")``: missing values of every
+    kind become NA, and a number (which Arrow refuses) takes pandas' path."""
+    pd.testing.assert_extension_array_equal(string_column(values), pd.array(values, dtype="string"))

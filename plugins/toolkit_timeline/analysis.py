@@ -21,13 +21,13 @@ import numpy as np
 import pandas as pd
 
 from toolkit import Context, Output
-from toolkit.tables import PROGRESS_STEPS, snippet_ids
+from toolkit.tables import PROGRESS_STEPS, snippet_ids, string_column
 from toolkit_timeline.events import build_events
 from toolkit_timeline.extract import Extractor, Options, as_reference
 from toolkit_timeline.grammar import grammar
 from toolkit_timeline.link import link_claims
 from toolkit_timeline.mention import Mention
-from toolkit_timeline.schema import EVENTS_COLUMNS, TIMELINE_COLUMNS, empty, string_array
+from toolkit_timeline.schema import EVENTS_COLUMNS, TIMELINE_COLUMNS, empty
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ def extract_mentions(frame: pd.DataFrame, params: TimelineParams, context: Conte
     typed = {
         c: data[c]
         if isinstance(data[c], pd.Series)
-        else string_array(data[c])
+        else string_column(data[c])
         if t == "string"
         else pd.array(data[c], dtype=t)
         for c, t in TIMELINE_COLUMNS.items()

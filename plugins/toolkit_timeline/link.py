@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from toolkit_timeline.schema import string_array
+from toolkit.tables import string_column
 
 NEAR = 40  # characters between an expression and a speaker that still link them
 
@@ -134,4 +134,4 @@ def link_claims(
             best = min(ranked, key=lambda r: r[:3], default=None)
             if best is not None and best[0] < 3:
                 claim_ids[i], speakers[i] = best[3].claim_id, best[3].speaker
-    return pd.Series(string_array(claim_ids)), pd.Series(string_array(speakers))
+    return pd.Series(string_column(claim_ids)), pd.Series(string_column(speakers))

@@ -3,10 +3,9 @@ its one-line meaning (``docs/columns.md`` is generated from the ``*_DOCS`` dicts
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import pandas as pd
-import pyarrow as pa
 
 from toolkit.tables import empty_table
 
@@ -114,14 +113,3 @@ EVENTS_DOCS: dict[str, str] = {
 def empty(columns: Mapping[str, str]) -> pd.DataFrame:
     """A table with ``columns`` and their dtypes and no rows (:func:`toolkit.tables.empty_table`)."""
     return empty_table(columns)
-
-
-def string_array(values: Sequence[object]) -> pd.api.extensions.ExtensionArray:
-    """``values`` (strings and missing values: None, NA, NaN) as a ``string`` column: straight to Arrow,
-    which is 2-3x cheaper than ``pd.array(values, dtype="string")`` checking and converting each value in
-    Python (issue 14.1: ~0.03 CPU-s per 100k snippets for the timeline's columns). Anything else (a
-    number) takes pandas' path, so the result is always that of ``pd.array(values, dtype="string")``."""
-    try:
-        return pd.array(pa.array(values, type=pa.large_string(), from_pandas=True), dtype="string")
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return pd.array(values, dtype="string")
